@@ -1,0 +1,131 @@
+/**
+ * The event store port: one interface, two adapters (SQLite embedded, KurrentDB clustered).
+ *
+ * Versions: a stream's version is its event count (0 = no events). An event's `version` is its
+ * 1-based place in the stream. KurrentDB revisions are 0-based, so revision = version − 1.
+ */
+
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+/** Who did it and why: every event carries this, and it is covered by the chain hash. */
+export interface EventMetadata {
+  readonly actor: string;
+  readonly role: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly idempotencyKey: string | null;
+  /** ISO timestamp (UTC) of when the service recorded the fact. */
+  readonly recordedAt: string;
+  /** Hash of the command's request body, so a reused Idempotency-Key with another body is caught. */
+  readonly requestHash?: string | null;
+  readonly [extra: string]: unknown;
+}
+
+export interface NewEvent<D = unknown> {
+  /** Unique id; appending the same ids again returns the first result and writes nothing. */
+  readonly id: string;
+  /** Stable type name, never a class name. */
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: D;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<D = unknown> extends NewEvent<D> {
+  readonly stream: string;
+  readonly version: number;
+  readonly globalPosition: number;
+  /** SHA-256 over canonical JSON of {type, schemaVersion, data, metadata, prevHash} as stored. */
+  readonly hash: string;
+  readonly prevHash: string | null;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append (its event count). */
+  readonly nextVersion: number;
+  /** Global positions of the appended events, in order. */
+  readonly positions: readonly number[];
+  /** True when every event id was already stored: nothing was written. */
+  readonly duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly fromVersion?: number;
+  readonly toVersion?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a global position greater than this. */
+  readonly fromPosition?: number;
+  readonly limit?: number;
+}
+
+export interface ChainVerification {
+  readonly stream: string;
+  readonly ok: boolean;
+  readonly events: number;
+  readonly firstBroken?: { readonly version: number; readonly id: string; readonly reason: string };
+}
+
+export interface LiveSubscription {
+  /** Resolves once history has been delivered and the subscription is live. */
+  readonly caughtUp: Promise<void>;
+  /** Stops delivery; resolves when no handler call is running. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start position; null/undefined = from the beginning of the log. */
+  readonly fromPosition?: number | null;
+  /** Events are handed over in batches of at most this many, in commit order. */
+  readonly batchSize?: number;
+  /** Called for each batch; the next batch is not delivered until this resolves. */
+  readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void> | void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface EventStore {
+  readonly kind: 'sqlite' | 'kurrentdb';
+  append(stream: string, events: readonly NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult>;
+  /** Events with upcasters applied; [] for a stream that does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription over the whole log: history first, then live. */
+  subscribeToAll(options: SubscribeOptions): LiveSubscription;
+  verifyStream(stream: string): Promise<ChainVerification>;
+  listStreams(): AsyncIterable<string>;
+  lastPosition(): Promise<number>;
+  health(): Promise<{ reachable: boolean; lastPosition: number | null; detail?: string }>;
+  close(): Promise<void>;
+}
+
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected version ${String(expected)}, but it is at ${actual}`);
+  }
+}
+
+/** Some but not all of a batch's event ids exist already: a client bug, never silently merged. */
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  constructor(readonly stream: string, readonly detail: string) {
+    super(`stream ${stream}: ${detail}`);
+  }
+}
+
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export function expectationHolds(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 0;
+  return expected === actual;
+}
