@@ -1,0 +1,106 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.port.js';
+import { DomainRuleError } from '../shared/errors.js';
+import type { CommandContext, Decider, DomainEvent } from './decider.js';
+
+export interface CommandResult<S> {
+  readonly stream: string;
+  /** The stream's version after the command: the ETag of the aggregate. */
+  readonly version: number;
+  readonly events: ReadonlyArray<Pick<RecordedEvent, 'id' | 'type' | 'data' | 'version' | 'globalPosition'>>;
+  readonly state: S;
+  /** True when this answers a retried request from the log instead of deciding again. */
+  readonly replayed: boolean;
+}
+
+export class IdempotencyKeyReusedError extends DomainRuleError {
+  constructor(key: string) {
+    super('idempotency_key_reused', `Idempotency-Key "${key}" användes redan för en annan begäran.`, 422, { idempotencyKey: key });
+  }
+}
+
+const MAX_ATTEMPTS = 4;
+
+export interface LoadedStream<S> {
+  readonly state: S;
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export async function loadStream<S>(store: EventStore, stream: string, decider: Pick<Decider<S, unknown>, 'initialState' | 'evolve'>): Promise<LoadedStream<S>> {
+  const events = await store.readStream(stream);
+  let state = decider.initialState;
+  for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data, schemaVersion: e.schemaVersion });
+  return { state, version: events.length, events };
+}
+
+/**
+ * The one command path: load the stream, fold evolve, decide, append with the loaded version.
+ * A concurrency conflict is retried (bounded) only when the client gave no If-Match; a request
+ * retried with the same Idempotency-Key is answered from the log, so it never writes twice.
+ */
+export async function handleCommand<S, C>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<S, C>,
+  command: C,
+  ctx: CommandContext,
+): Promise<CommandResult<S>> {
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadStream(store, stream, decider);
+    const earlier = ctx.idempotencyKey ? loaded.events.filter((e) => e.metadata.idempotencyKey === ctx.idempotencyKey) : [];
+    if (earlier.length > 0) {
+      if (ctx.requestHash && earlier[0]!.metadata.requestHash !== ctx.requestHash) throw new IdempotencyKeyReusedError(ctx.idempotencyKey!);
+      return { stream, version: earlier[earlier.length - 1]!.version, events: earlier.map(pick), state: loaded.state, replayed: true };
+    }
+    if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== loaded.version) {
+      throw new ConcurrencyError(stream, ctx.expectedVersion, loaded.version);
+    }
+    const decided = decider.decide(command, loaded.state);
+    const toAppend = decided.map((e, i) => toNewEvent(stream, e, i, ctx));
+    if (toAppend.length === 0) return { stream, version: loaded.version, events: [], state: loaded.state, replayed: false };
+    try {
+      const result = await store.append(stream, toAppend, { expectedVersion: ctx.expectedVersion ?? (loaded.version === 0 ? 'no_stream' : loaded.version) });
+      let state = loaded.state;
+      for (const e of decided) state = decider.evolve(state, e);
+      const events = toAppend.map((e, i) => ({ id: e.id, type: e.type, data: e.data, version: result.nextVersion - toAppend.length + i + 1, globalPosition: result.positions[i]! }));
+      return { stream, version: result.nextVersion, events, state, replayed: result.duplicate };
+    } catch (error) {
+      if (error instanceof ConcurrencyError && ctx.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+function pick(e: RecordedEvent) {
+  return { id: e.id, type: e.type, data: e.data, version: e.version, globalPosition: e.globalPosition };
+}
+
+/**
+ * With an Idempotency-Key the event ids are derived from it, so two copies of one request racing
+ * past every other check still collapse into one write in the store.
+ */
+function toNewEvent(stream: string, e: DomainEvent, index: number, ctx: CommandContext): NewEvent {
+  const id = ctx.idempotencyKey ? uuidFrom(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : randomUUID();
+  return {
+    id,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    metadata: {
+      actor: ctx.actor,
+      role: ctx.role,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId ?? null,
+      idempotencyKey: ctx.idempotencyKey ?? null,
+      requestHash: ctx.requestHash ?? null,
+      recordedAt: ctx.now.toISOString(),
+    },
+  };
+}
+
+function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  // Shaped as a UUID (version 8, custom) so KurrentDB accepts it as an event id.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
