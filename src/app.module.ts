@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { HttpErrorsFilter } from './platform/http-errors.filter.js';
 import { IdempotencyInterceptor } from './platform/idempotency.interceptor.js';
 import { CAPABILITY_MODULES } from './capabilities.js';
@@ -29,7 +30,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigHolderModule.of(config, clock), CqrsModule.forRoot(), EventStoreModule, HealthModule, ...CAPABILITY_MODULES],
+      imports: [ConfigHolderModule.of(config, clock), CqrsModule.forRoot(), EventStoreModule, HealthModule, ReadModelsModule, ...CAPABILITY_MODULES],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,0 +1,20 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+
+/**
+ * A read model kept in SQLite tables. The same `apply` keeps it live and rebuilds it from the log,
+ * so a rebuild gives exactly what live processing gave. `apply` runs inside the transaction that
+ * also moves the checkpoint: it must be synchronous and must not read the clock.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump when the tables or the meaning of apply change: the runner then rebuilds from the log. */
+  readonly version: number;
+  /** Creates the tables (idempotent). */
+  setup(db: Database.Database): void;
+  /** Empties the tables before a rebuild. */
+  reset(db: Database.Database): void;
+  apply(db: Database.Database, events: readonly RecordedEvent[]): void;
+  /** Table rows in a stable order, for comparing a rebuild with the live model. */
+  dump?(db: Database.Database): unknown;
+}
