@@ -1,0 +1,2 @@
+// Every capability's timeline texts, registered once on import.
+import './texts-case.js';

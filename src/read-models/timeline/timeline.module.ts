@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { TimelineController } from './timeline.controller.js';
+
+@Module({ controllers: [TimelineController] })
+export class TimelineModule {}
