@@ -1,2 +1,3 @@
 // Every capability's timeline texts, registered once on import.
 import './texts-case.js';
+import './texts-application.js';
