@@ -179,11 +179,13 @@ export function eventStoreContract(name: string, setup: (upcasters: UpcasterRegi
 
     it('applies upcasters on every read, leaving the stored event (and its hash) as written', async () => {
       const stream = s('upcast');
+      // Positions may be sparse (KurrentDB: byte offsets), so read from a position the store gave.
+      const before = await store.lastPosition();
       await store.append(stream, [ev('ContractRenamedField', { amountKr: 5220 })], { expectedVersion: 'no_stream' });
       const [e] = await store.readStream(stream);
       expect(e!.schemaVersion).toBe(2);
       expect(e!.data).toEqual({ amountOre: 522000 });
-      const fromAll = (await store.readAll({ fromPosition: e!.globalPosition - 1, limit: 1 }))[0];
+      const fromAll = (await store.readAll({ fromPosition: before, limit: 10 })).find((x) => x.id === e!.id);
       expect(fromAll?.data).toEqual({ amountOre: 522000 });
       expect((await store.verifyStream(stream)).ok).toBe(true);
     });
