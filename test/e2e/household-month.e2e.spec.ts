@@ -56,7 +56,7 @@ describe('a household\'s month, from application to money in the account', () =>
     // The queue shows the case blocked by the komplettering, with what is missing and by when.
     let queue = await t.http().get('/payment-queue?paymentDate=2026-12-23').set(hl).expect(200);
     let row = queue.body.items.find((i: { caseId: string }) => i.caseId === caseId);
-    expect(row).toMatchObject({ status: 'blocked', reasons: [{ code: 'completion_outstanding', due: '2026-12-18' }] });
+    expect(row).toMatchObject({ status: 'blocked', reasons: [{ code: 'completion_outstanding', due: '2026-12-18' }, { code: 'activity_report_missing' }] });
 
     // Deciding before the komplettering is in is refused, and writes nothing.
     await t.http().post(`${c}/decisions`).set(hl).send({ month: '2027-01', outcome: 'granted', amount: 100, period: { from: '2027-01-01', to: '2027-01-31' }, motivering: 'x', legalReferences: ['SoL-12-1'], delegation: 'DO 4.1.1' }).expect((r) => expect([409, 422]).toContain(r.status));
@@ -128,7 +128,7 @@ describe('a household\'s month, from application to money in the account', () =>
 
   it('refuses the same month for Bo, whose income covers the norm: no payment can be made', async () => {
     t.clock.set('2026-12-17T09:00:00Z');
-    const caseId = await openCase('Bo Berg', '19800314-2384', '1980-03-14');
+    const caseId = await openCase('Bo Berg', '19800314-2380', '1980-03-14');
     const c = `/cases/${caseId}`;
     await t.http().post(`${c}/applications`).set(hl).send({ month: '2027-01', costs: [{ kind: 'housing', amount: 500_000 }], incomes: [{ kind: 'wages', amount: 2_500_000 }], attachments: [], signedBy: ['m1'] }).expect(201);
     const calc = await t.http().post(`${c}/calculations`).set(hl).send({ month: '2027-01' }).expect(201);
