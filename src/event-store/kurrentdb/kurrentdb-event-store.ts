@@ -509,7 +509,9 @@ class KurrentAllSubscription implements LiveSubscription {
       } catch (error) {
         if (this.stopped) break;
         try {
-          this.options.onError?.(error);
+          // A dropped connection reaches us as the client's CancelledError/UnavailableError: report it
+          // as StoreUnavailableError, like every other operation of this adapter does.
+          this.options.onError?.(toStoreError(error));
         } catch {
           // a failing error callback must not end the subscription
         }
