@@ -8,6 +8,7 @@ import { ReadModelsModule } from './read-models/read-models.module.js';
 import { HttpErrorsFilter } from './platform/http-errors.filter.js';
 import { IdempotencyInterceptor } from './platform/idempotency.interceptor.js';
 import { CAPABILITY_MODULES } from './capabilities.js';
+import { SecurityModule } from './security/security.module.js';
 import { CLOCK, systemClock, type Clock } from './shared/clock.js';
 
 @Global()
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigHolderModule.of(config, clock), CqrsModule.forRoot(), EventStoreModule, HealthModule, ReadModelsModule, ...CAPABILITY_MODULES],
+      imports: [ConfigHolderModule.of(config, clock), CqrsModule.forRoot(), EventStoreModule, HealthModule, ReadModelsModule, SecurityModule, ...CAPABILITY_MODULES],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -20,6 +20,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const logger = createLogger(options.logs === false ? 'silent' : config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     logger: new PinoNestLogger(logger),
+    // On SIGTERM, requests that arrive on kept-alive connections get 503 + Connection: close, so
+    // busy clients cannot hold the server open; requests already in flight finish.
+    return503OnClosing: true,
   });
   setRequestClock(app.get<Clock>(CLOCK));
   app.useBodyParser('json', { limit: '2mb' });
@@ -29,10 +32,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     .setTitle('bistand')
     .setDescription('Ekonomiskt bistånd: ärenden, ansökningar, beräkningar, beslut, aktiviteter och utbetalningar som händelser.')
     .setVersion('0.1.0')
-    .addGlobalParameters(
-      { name: 'X-Actor-Id', in: 'header', required: false, description: 'Placeholder identity until bearer tokens land' },
-      { name: 'X-Actor-Role', in: 'header', required: false, description: 'handlaggare | attestant | enhetschef | revisor | klient' },
-    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From the identity provider (AUTH_MODE=oidc) or `npm run cli -- token` (AUTH_MODE=dev). Claims: sub, role, unit. See docs/security.md.' }, 'bearer')
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   return app;

@@ -5,7 +5,7 @@ import { decideCase, type CaseCommand } from './case.decider.js';
 import type { HouseholdMember } from './case.state.js';
 
 const anna: HouseholdMember = { memberId: 'm1', role: 'applicant', name: 'Anna Andersson', personnummer: '198112189876', birthDate: '1981-12-18' };
-const bo: HouseholdMember = { memberId: 'm2', role: 'co_applicant', name: 'Bo Andersson', personnummer: '198003142384', birthDate: '1980-03-14' };
+const bo: HouseholdMember = { memberId: 'm2', role: 'co_applicant', name: 'Bo Andersson', personnummer: '198003142380', birthDate: '1980-03-14' };
 const payee = { kind: 'client_account', name: 'Anna Andersson', account: '8327-9 123 456 789-0' } as const;
 
 const open: CaseCommand = { kind: 'OpenCase', caseId: 'c1', household: [anna], unit: 'enhet-nord', caseworker: 'hl-anna', payee, protectedIdentity: false, today: '2026-11-23' };

@@ -46,7 +46,7 @@ describe('cases over HTTP', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect((await t.http().get('/health')).body.store.lastPosition).toBe(before);
-    const other = await t.http().post('/cases').set({ ...as('hl-anna'), 'Idempotency-Key': 'open-bertil-1' }).send({ ...anna, unit: 'enhet-syd' }).expect(422);
+    const other = await t.http().post('/cases').set({ ...as('hl-anna'), 'Idempotency-Key': 'open-bertil-1' }).send({ ...anna, caseworker: 'hl-bo' }).expect(422);
     expect(other.body.code).toBe('idempotency_key_reused');
   });
 

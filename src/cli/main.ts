@@ -15,7 +15,7 @@ const USAGE = `usage: npm run cli -- <command>
   verify                       check every stream's hash chain (exit 1 on the first broken link)
   timeline <caseId> [--as-of <ISO timestamp>] [--html]
   seed --households N          build a demo kommun with months of history
-  token --role R --unit U --sub ID   a development bearer token`;
+  token --role R --sub ID [--unit U] [--ttl 8h]   a development bearer token (AUTH_MODE=dev; see docs/security.md)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -21,4 +21,29 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
+  it('defaults to development tokens with a key file beside the event store, and an access log of its own', () => {
+    const c = loadConfig({ SQLITE_PATH: '/srv/bistand/events.sqlite' });
+    expect(c.auth).toEqual({ mode: 'dev', issuer: 'bistand-dev', secret: null, keyFile: '/srv/bistand/auth-dev.key', audience: 'bistand', roleClaim: 'role', unitClaim: 'unit' });
+    expect(c.accessLogPath).toBe('/srv/bistand/bistand-access-log.sqlite');
+  });
+  it('uses the identity provider when an issuer is configured, and needs its keys and audience', () => {
+    const oidc = { AUTH_ISSUER: 'https://login.example.se/realms/bistand', AUTH_JWKS_URL: 'https://login.example.se/realms/bistand/certs', AUTH_AUDIENCE: 'bistand-api' };
+    expect(loadConfig(oidc).auth).toEqual({ mode: 'oidc', ...{ issuer: oidc.AUTH_ISSUER, jwksUrl: oidc.AUTH_JWKS_URL, audience: 'bistand-api' }, roleClaim: 'role', unitClaim: 'unit' });
+    expect(() => loadConfig({ ...oidc, AUTH_JWKS_URL: '' })).toThrow(/AUTH_JWKS_URL is required/);
+    expect(() => loadConfig({ ...oidc, AUTH_AUDIENCE: '' })).toThrow(/AUTH_AUDIENCE is required/);
+    expect(() => loadConfig({ AUTH_MODE: 'oidc' })).toThrow(/AUTH_ISSUER is required/);
+    expect(() => loadConfig({ ...oidc, AUTH_ISSUER: 'http://login.example.se' })).toThrow(new ConfigError('AUTH_ISSUER must be an https URL (http only for localhost), got "http://login.example.se"'));
+    expect(() => loadConfig({ ...oidc, AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL must be an https URL/);
+    expect(() => loadConfig({ ...oidc, AUTH_DEV_SECRET: 'x'.repeat(40) })).toThrow(/AUTH_DEV_SECRET must not be set when AUTH_MODE=oidc/);
+  });
+  it('refuses an unknown AUTH_MODE, a short AUTH_DEV_SECRET, and development tokens in production unless asked for', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'none' })).toThrow(new ConfigError('AUTH_MODE must be "oidc" or "dev", got "none"'));
+    expect(() => loadConfig({ AUTH_DEV_SECRET: 'short' })).toThrow(/AUTH_DEV_SECRET must be 32–512 characters/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs an identity provider/);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'dev' }).auth.mode).toBe('dev');
+    expect(() => loadConfig({ AUTH_MODE: 'dev', AUTH_ISSUER: 'https://x.example' })).toThrow(/only used with AUTH_MODE=oidc/);
+  });
+  it('keeps the access log apart from the event store and the read models', () => {
+    expect(() => loadConfig({ SQLITE_PATH: '/d/a.sqlite', ACCESS_LOG_PATH: '/d/a.sqlite' })).toThrow(/ACCESS_LOG_PATH must differ/);
+  });
 });

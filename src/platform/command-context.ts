@@ -1,9 +1,10 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '../event-store/canonical-json.js';
 import type { CommandContext } from '../command-path/decider.js';
 import type { Clock } from '../shared/clock.js';
+import { correlationIdOf } from './correlation.js';
 import { identityFromRequest } from './identity.js';
 
 /** The clock is set on the app at boot so the decorator (outside DI) can read it. */
@@ -24,18 +25,18 @@ export function requestHash(req: Request): string {
   return createHash('sha256').update(`${req.method} ${req.path}\n${canonicalJson(req.body ?? null)}`).digest('hex');
 }
 
+/** Actor, role and unit come from the verified token (the access guard), never from the body. */
 export function commandContextFrom(req: Request): CommandContext {
   const identity = identityFromRequest(req);
   const key = req.header('idempotency-key');
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Idempotency-Key must be 1–200 visible ASCII characters', violations: [{ field: 'Idempotency-Key', rule: 'format', value: key.slice(0, 40), message: '1–200 visible ASCII characters' }] });
   }
-  const correlation = req.header('x-correlation-id');
   return {
     actor: identity.sub,
     role: identity.role,
     unit: identity.unit ?? undefined,
-    correlationId: correlation && /^[\x21-\x7e]{1,100}$/.test(correlation) ? correlation : randomUUID(),
+    correlationId: correlationIdOf(req),
     causationId: null,
     idempotencyKey: key ?? null,
     requestHash: requestHash(req),

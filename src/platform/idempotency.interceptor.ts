@@ -5,6 +5,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { IdempotencyKeyReusedError } from '../command-path/handle-command.js';
 import { HttpErrorsFilter, type ProblemBody } from './http-errors.filter.js';
 import { requestHash } from './command-context.js';
+import { maybeIdentity } from './identity.js';
 import { READ_DB } from './read-db.js';
 
 interface Stored {
@@ -38,7 +39,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (req.method !== 'POST' || !key) return next.handle();
-    const scoped = `${req.header('x-actor-id') ?? ''}\u0000${key}`;
+    // Keys are per caller: another caller's key never answers for you.
+    const scoped = `${maybeIdentity(req)?.sub ?? ''}\u0000${key}`;
     const hash = requestHash(req);
     return from(this.run(scoped, key, hash, res, next));
   }

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { as, TEST_AUTH_ENV } from '../support/test-app.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -49,14 +50,14 @@ describe('the service as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bistand-sigterm-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
     const sqlite = join(dir, 'events.sqlite');
-    const s = startService({ PORT: String(port), SQLITE_PATH: sqlite });
+    const s = startService({ PORT: String(port), SQLITE_PATH: sqlite, ...TEST_AUTH_ENV });
     await waitForHealth(port);
     const acknowledged: string[] = [];
     let stop = false;
     const worker = async (w: number) => {
       for (let i = 0; !stop; i++) {
         try {
-          const r = await fetch(`http://127.0.0.1:${port}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-actor-id': 'hl-anna', 'x-actor-role': 'handlaggare' }, body: body(w * 1000 + i) });
+          const r = await fetch(`http://127.0.0.1:${port}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...as('hl-anna') }, body: body(w * 1000 + i) });
           if (r.status === 201) acknowledged.push(((await r.json()) as { caseId: string }).caseId);
         } catch {
           return; // connection refused or reset once the server stops listening
