@@ -10,6 +10,7 @@ import { IdempotencyInterceptor } from './platform/idempotency.interceptor.js';
 import { CAPABILITY_MODULES } from './capabilities.js';
 import { SecurityModule } from './security/security.module.js';
 import { CLOCK, systemClock, type Clock } from './shared/clock.js';
+import { KOMMUN } from './shared/kommun.js';
 
 @Global()
 @Module({})
@@ -20,8 +21,9 @@ class ConfigHolderModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
+        { provide: KOMMUN, useValue: config.kommun },
       ],
-      exports: [APP_CONFIG, CLOCK],
+      exports: [APP_CONFIG, CLOCK, KOMMUN],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -7,22 +7,22 @@ import type { CommandContext } from '../command-path/decider.js';
 import { commandResponse } from '../cases/case-command.js';
 import { Cmd } from '../platform/command-context.js';
 import { stockholmDay } from '../shared/clock.js';
+import { KOMMUN } from '../shared/kommun.js';
 import type { CalculationMade } from './calculation.events.js';
 import { MakeCalculationDto } from './calculation.dto.js';
 import { CalculationMessage } from './calculations.handler.js';
 
-/**
- * Whose reasonable-cost ceilings apply. One tenant is one kommun: this belongs in AppConfig
- * (e.g. KOMMUN); until it is there, the demo kommun's example ceilings are used.
- */
-export const CALCULATION_KOMMUN = 'demo';
 
 @ApiTags('calculations')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → the first answer, nothing written again' })
 @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you read ("7"); a stale version → 412' })
 @Controller('cases/:caseId/calculations')
 export class CalculationsController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    // Whose reasonable-cost ceilings apply: the kommun this deployment serves.
+    @Inject(KOMMUN) private readonly kommun: string,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -35,7 +35,7 @@ export class CalculationsController {
           kind: 'MakeCalculation',
           calculationId: randomUUID(),
           month: dto.month,
-          kommun: CALCULATION_KOMMUN,
+          kommun: this.kommun,
           adjustments: (dto.adjustments ?? []).map((a) => ({ amount: a.amount, reason: a.reason ?? '' })),
           ...(dto.priorConsecutiveMonths !== undefined ? { priorConsecutiveMonths: dto.priorConsecutiveMonths } : {}),
           today: stockholmDay(ctx.now),

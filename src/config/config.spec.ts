@@ -46,4 +46,9 @@ describe('configuration from the environment', () => {
   it('keeps the access log apart from the event store and the read models', () => {
     expect(() => loadConfig({ SQLITE_PATH: '/d/a.sqlite', ACCESS_LOG_PATH: '/d/a.sqlite' })).toThrow(/ACCESS_LOG_PATH must differ/);
   });
+  it('serves one kommun, named by KOMMUN_ID (demo by default), and refuses one without a payment calendar', () => {
+    expect(loadConfig({}).kommun).toBe('demo');
+    expect(loadConfig({ KOMMUN_ID: 'stockholm' }).kommun).toBe('stockholm');
+    expect(() => loadConfig({ KOMMUN_ID: 'atlantis' })).toThrow('KOMMUN_ID "atlantis" has no payment calendar; known: demo, stockholm');
+  });
 });

@@ -1,6 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
+import { knownKommuner } from '../shared/kommun.js';
 
 export interface AppConfig {
+  /** The kommun served: its payment calendar and cost ceilings (KOMMUN_ID). */
+  readonly kommun: string;
   readonly port: number;
   readonly eventStore: 'sqlite' | 'kurrentdb';
   readonly sqlitePath: string;
@@ -71,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const accessLogPath = resolve(env.ACCESS_LOG_PATH?.trim() || join(dirname(sqlitePath), 'bistand-access-log.sqlite'));
   if (accessLogPath === sqlitePath || accessLogPath === readModelPath) throw new ConfigError('ACCESS_LOG_PATH must differ from SQLITE_PATH and READ_MODEL_PATH');
-  return { port, eventStore, sqlitePath, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath };
+  const kommun = env.KOMMUN_ID?.trim() || 'demo';
+  if (!knownKommuner().includes(kommun)) throw new ConfigError(`KOMMUN_ID "${kommun}" has no payment calendar; known: ${knownKommuner().join(', ')}`);
+  return { kommun, port, eventStore, sqlitePath, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath };
 }
 
 const CLAIM_NAME = /^[\x21-\x7e]{1,100}$/;

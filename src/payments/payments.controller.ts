@@ -10,7 +10,7 @@ import { Cmd } from '../platform/command-context.js';
 import { stockholmDay } from '../shared/clock.js';
 import { AttestPaymentDto, ReasonDto, RecordDisbursementDto, SchedulePaymentDto } from './payment.dto.js';
 import type { PaymentCommand } from './payment.decider.js';
-import { PAYMENT_KOMMUN } from './payments.config.js';
+import { KOMMUN } from '../shared/kommun.js';
 import { PaymentMessage } from './payments.handler.js';
 
 const uuid = new ParseUUIDPipe();
@@ -22,7 +22,7 @@ const uuid = new ParseUUIDPipe();
 export class PaymentsController {
   constructor(
     private readonly bus: CommandBus,
-    @Inject(PAYMENT_KOMMUN) private readonly kommun: string,
+    @Inject(KOMMUN) private readonly kommun: string,
   ) {}
 
   @Post()

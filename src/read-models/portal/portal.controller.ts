@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
-import { PAYMENT_KOMMUN } from '../../payments/payments.config.js';
+import { KOMMUN } from '../../shared/kommun.js';
 import { READ_DB } from '../../platform/read-db.js';
 import { calendarFor } from '../../shared/calendar/payment-calendar.js';
 import { CLOCK, stockholmDay, type Clock } from '../../shared/clock.js';
@@ -16,7 +16,7 @@ export class PortalController {
   constructor(
     @Inject(READ_DB) db: Database.Database,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PAYMENT_KOMMUN) private readonly kommun: string,
+    @Inject(KOMMUN) private readonly kommun: string,
   ) {
     this.query = new PortalQuery(db);
   }
