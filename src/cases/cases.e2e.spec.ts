@@ -23,6 +23,7 @@ describe('cases over HTTP', () => {
   it('answers /health with the store kind and the last position, and serves the API docs', async () => {
     const h = await t.http().get('/health').expect(200);
     expect(h.body.store).toEqual({ kind: 'sqlite', reachable: true, lastPosition: 0 });
+    expect(h.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['case-directory', 'caseload', 'payment-queue', 'portal', 'timeline']);
     const docs = await t.http().get('/docs-json').expect(200);
     expect(docs.body.paths['/cases']).toBeDefined();
     await t.http().get('/docs').expect(200);
@@ -37,6 +38,14 @@ describe('cases over HTTP', () => {
     expect(got.body.file.household[0].personnummer).toBe('198112189876');
     expect(got.body.file.openedOn).toBe('2026-11-23');
     expect((await t.http().get('/health')).body.store.lastPosition).toBeGreaterThanOrEqual(1);
+    // Every projection catches up: its checkpoint reaches the log's last position, lag 0.
+    for (let i = 0; i < 100; i++) {
+      const h = (await t.http().get('/health')).body;
+      if (h.projections.every((p: { lag: number }) => p.lag === 0)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const caughtUp = (await t.http().get('/health')).body;
+    expect(caughtUp.projections.every((p: { checkpoint: number; lag: number }) => p.lag === 0 && p.checkpoint === caughtUp.store.lastPosition)).toBe(true);
   });
 
   it('answers a retried request with the same Idempotency-Key with the first answer and writes nothing', async () => {
