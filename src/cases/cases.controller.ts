@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Re
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { createHash } from 'node:crypto';
 import type { CommandContext } from '../command-path/decider.js';
 import { loadStream } from '../command-path/handle-command.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
@@ -16,6 +15,7 @@ import { emptyCase, caseStream } from './case-state.js';
 import type { HouseholdMember } from './case.state.js';
 import { ChangeHouseholdDto, ChangePayeeDto, CloseCaseDto, OpenCaseDto, ProtectedIdentityDto, ReassignCaseDto, type HouseholdMemberDto } from './case.dto.js';
 import { CaseMessage } from './cases.handler.js';
+import { uuidFromSeed } from '../shared/ids.js';
 
 const members = (dto: HouseholdMemberDto[]): HouseholdMember[] =>
   dto.map((m) => ({
@@ -47,7 +47,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Open a household\'s case' })
   async open(@Body() dto: OpenCaseDto, @Cmd() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     // A retried POST with the same Idempotency-Key must land on the same case, even past the cache.
-    const caseId = ctx.idempotencyKey ? uuidFromKey(`${ctx.actor}\u0000${ctx.idempotencyKey}`) : crypto.randomUUID();
+    const caseId = ctx.idempotencyKey ? uuidFromSeed(`${ctx.actor}\u0000${ctx.idempotencyKey}`) : crypto.randomUUID();
     const result = await this.bus.execute(
       new CaseMessage(caseId, { kind: 'OpenCase', caseId, household: members(dto.household), unit: dto.unit, caseworker: dto.caseworker, payee: { ...dto.payee }, protectedIdentity: dto.protectedIdentity, today: stockholmDay(ctx.now) }, ctx),
     );
@@ -93,9 +93,4 @@ export class CasesController {
   async close(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Body() dto: CloseCaseDto, @Cmd() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return commandResponse(caseId, await this.bus.execute(new CaseMessage(caseId, { kind: 'CloseCase', on: dto.on, reason: dto.reason }, ctx)), res);
   }
-}
-
-function uuidFromKey(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.port.js';
 import { DomainRuleError } from '../shared/errors.js';
 import type { CommandContext, Decider, DomainEvent } from './decider.js';
+import { uuidFromSeed } from '../shared/ids.js';
 
 export interface CommandResult<S> {
   readonly stream: string;
@@ -81,7 +82,7 @@ function pick(e: RecordedEvent) {
  * past every other check still collapse into one write in the store.
  */
 function toNewEvent(stream: string, e: DomainEvent, index: number, ctx: CommandContext): NewEvent {
-  const id = ctx.idempotencyKey ? uuidFrom(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : randomUUID();
+  const id = ctx.idempotencyKey ? uuidFromSeed(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : randomUUID();
   return {
     id,
     type: e.type,
@@ -97,10 +98,4 @@ function toNewEvent(stream: string, e: DomainEvent, index: number, ctx: CommandC
       recordedAt: ctx.now.toISOString(),
     },
   };
-}
-
-function uuidFrom(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  // Shaped as a UUID (version 8, custom) so KurrentDB accepts it as an event id.
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

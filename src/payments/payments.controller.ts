@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } f
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../command-path/decider.js';
 import { commandResponse } from '../cases/case-command.js';
 import { COMMAND_HEADERS } from '../cases/cases.controller.js';
@@ -12,6 +12,7 @@ import { AttestPaymentDto, ReasonDto, RecordDisbursementDto, SchedulePaymentDto 
 import type { PaymentCommand } from './payment.decider.js';
 import { KOMMUN } from '../shared/kommun.js';
 import { PaymentMessage } from './payments.handler.js';
+import { uuidFromSeed } from '../shared/ids.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -85,9 +86,4 @@ export class PaymentsController {
   private run(caseId: string, ctx: CommandContext, command: PaymentCommand) {
     return this.bus.execute(new PaymentMessage(caseId, command, ctx));
   }
-}
-
-function uuidFromSeed(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

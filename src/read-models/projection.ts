@@ -18,3 +18,13 @@ export interface Projection {
   /** Table rows in a stable order, for comparing a rebuild with the live model. */
   dump?(db: Database.Database): unknown;
 }
+
+/** Prepared statements made once per database (a projection runs on the live DB and on rebuilds). */
+export function perDatabase<T>(prepare: (db: Database.Database) => T): (db: Database.Database) => T {
+  const cache = new WeakMap<Database.Database, T>();
+  return (db) => {
+    let made = cache.get(db);
+    if (!made) cache.set(db, (made = prepare(db)));
+    return made;
+  };
+}

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../command-path/decider.js';
 import { commandResponse } from '../cases/case-command.js';
 import { COMMAND_HEADERS } from '../cases/cases.controller.js';
@@ -10,6 +10,7 @@ import { Cmd } from '../platform/command-context.js';
 import { stockholmDay } from '../shared/clock.js';
 import { ClaimRecoveryDto, DecideRecoveryDto } from './recovery.dto.js';
 import { RecoveryMessage } from './recoveries.handler.js';
+import { uuidFromSeed } from '../shared/ids.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -47,9 +48,4 @@ export class RecoveriesController {
       res,
     );
   }
-}
-
-function uuidFromSeed(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -5,7 +5,7 @@ import type { CaseEvent } from '../../cases/case.events.js';
 import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
-import type { Projection } from '../projection.js';
+import { perDatabase, type Projection } from '../projection.js';
 
 type QueueEvent = CaseEvent | ApplicationEvent | DecisionEvent | PaymentEvent | ActivityEvent;
 
@@ -138,12 +138,7 @@ function applyOne(s: Statements, caseId: string, e: QueueEvent): void {
 }
 
 type Statements = ReturnType<typeof prepare>;
-const cache = new WeakMap<Database.Database, Statements>();
-function statements(db: Database.Database): Statements {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = perDatabase(prepare);
 
 function prepare(db: Database.Database) {
   return {

@@ -88,21 +88,41 @@ function reportMissingSql(): string {
 const ORDER = QUEUE_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ');
 
 export class PaymentQueueQuery {
-  private readonly counts: Database.Statement;
-  private readonly page: Database.Statement;
+  private readonly statements = new Map<string, { counts: Database.Statement; page: Database.Statement }>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
+    this.statementsFor({});
+  }
+
+  /**
+   * One pair of statements per filter shape: a filter written as `:unit IS NULL OR c.unit = :unit`
+   * keeps SQLite from the queue_cases_unit index, so a unit's queue would scan every case.
+   */
+  private statementsFor(filter: QueueFilter): { counts: Database.Statement; page: Database.Statement } {
+    const shape = `${filter.unit !== undefined ? 'u' : ''}${filter.caseworker !== undefined ? 'c' : ''}${filter.units ? 's' : ''}`;
+    const cached = this.statements.get(shape);
+    if (cached) return cached;
+    const where = [
+      'c.opened_on <= :paymentDate AND (c.closed_on IS NULL OR c.closed_on >= :monthStart)',
+      ...(filter.unit !== undefined ? ['c.unit = :unit'] : []),
+      ...(filter.caseworker !== undefined ? ['c.caseworker = :caseworker'] : []),
+      ...(filter.units ? ['c.unit IN (SELECT value FROM json_each(:units))'] : []),
+    ];
     const base = `
       FROM queue_cases c LEFT JOIN queue_months m ON m.case_id = c.case_id AND m.month = :month
-      WHERE c.opened_on <= :paymentDate AND (c.closed_on IS NULL OR c.closed_on >= :monthStart)
-        AND (:unit IS NULL OR c.unit = :unit) AND (:caseworker IS NULL OR c.caseworker = :caseworker)
-        AND (:units IS NULL OR c.unit IN (SELECT value FROM json_each(:units)))`;
-    this.counts = db.prepare(`SELECT status, COUNT(*) AS n FROM (SELECT ${STATUS_SQL} AS status ${base}) GROUP BY status`);
-    this.page = db.prepare(`SELECT * FROM (
-        SELECT c.case_id, c.unit, c.caseworker, c.protected, m.*, ${STATUS_SQL} AS status, ${reportMissingSql()} AS report_missing ${base})
+      WHERE ${where.join(' AND ')}`;
+    const made = {
+      counts: this.db.prepare(`SELECT status, COUNT(*) AS n FROM (SELECT ${STATUS_SQL} AS status ${base}) GROUP BY status`),
+      // The report check only matters before a decision (see toItem): not run for decided months.
+      page: this.db.prepare(`SELECT * FROM (
+        SELECT c.case_id, c.unit, c.caseworker, c.protected, m.*, ${STATUS_SQL} AS status,
+          CASE WHEN m.decision_id IS NULL THEN ${reportMissingSql()} ELSE 0 END AS report_missing ${base})
       WHERE (:status IS NULL OR status = :status)
       ORDER BY CASE status ${ORDER} END, COALESCE(outstanding_due, '9999'), case_id
-      LIMIT :limit OFFSET :offset`);
+      LIMIT :limit OFFSET :offset`),
+    };
+    this.statements.set(shape, made);
+    return made;
   }
 
   run(calendar: PaymentCalendar, paymentDate: LocalDate, month: Month, today: LocalDate, filter: QueueFilter = {}): QueueAnswer {
@@ -122,10 +142,11 @@ export class PaymentQueueQuery {
       units: filter.units ? JSON.stringify(filter.units) : null,
     };
     const counts = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, 0])) as Record<QueueStatus, number>;
-    for (const row of this.counts.all(params) as Array<{ status: QueueStatus; n: number }>) counts[row.status] = row.n;
+    const statements = this.statementsFor(filter);
+    for (const row of statements.counts.all(params) as Array<{ status: QueueStatus; n: number }>) counts[row.status] = row.n;
     const limit = filter.limit ?? 100;
     const offset = filter.offset ?? 0;
-    const rows = this.page.all({ ...params, status: filter.status ?? null, limit, offset }) as Row[];
+    const rows = statements.page.all({ ...params, status: filter.status ?? null, limit, offset }) as Row[];
     const daysLeft = today <= cutoff ? bankDaysBetween(today, cutoff) : 0;
     return {
       paymentDate,

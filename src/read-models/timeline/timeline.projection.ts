@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import type { Projection } from '../projection.js';
+import { perDatabase, type Projection } from '../projection.js';
 import { describeEvent, type TimelineEntry } from './describe-event.js';
 import './texts.js';
 
@@ -29,12 +29,7 @@ export const timelineProjection: Projection = {
   },
 };
 
-const statements = new WeakMap<Database.Database, Database.Statement>();
-function statement(db: Database.Database): Database.Statement {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = db.prepare('INSERT OR REPLACE INTO timeline_entries (case_id, version, position, recorded_at, entry) VALUES (?, ?, ?, ?, ?)')));
-  return s;
-}
+const statement = perDatabase((db) => db.prepare('INSERT OR REPLACE INTO timeline_entries (case_id, version, position, recorded_at, entry) VALUES (?, ?, ?, ?, ?)'));
 
 export function readTimeline(db: Database.Database, caseId: string, asOf?: string): TimelineEntry[] {
   const rows = asOf
