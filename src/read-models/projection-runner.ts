@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { CheckpointStore, subscribeWithCheckpoint } from '../event-store/checkpointed-subscription.js';
-import type { EventStore, LiveSubscription } from '../event-store/event-store.port.js';
+import { CheckpointStore } from '../event-store/checkpointed-subscription.js';
+import type { EventStore, LiveSubscription, RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -41,18 +41,33 @@ export class ProjectionRunner {
     return this.projections;
   }
 
-  /** Starts every projection live; one whose version changed is reset first. */
+  /**
+   * Starts every projection live; one whose version changed is reset first. All projections share
+   * ONE catch-up subscription: each batch is read and parsed once, then applied to every projection
+   * that has not seen it, and all their checkpoints move, in one transaction.
+   */
   start(): Promise<void> {
     const versionOf = this.db.prepare<[string], { version: number }>('SELECT version FROM projection_versions WHERE name = ?');
-    for (const p of this.projections) {
-      if (versionOf.get(p.name)?.version !== p.version) this.reset(p);
-      const sub = subscribeWithCheckpoint(this.store, this.checkpoints, this.checkpointName(p), (events) => p.apply(this.db, events), {
-        batchSize: 1000,
-        onError: (e) => this.onError(p.name, e),
-      });
-      this.subscriptions.set(p.name, sub);
-    }
-    return Promise.all([...this.subscriptions.values()].map((s) => s.caughtUp)).then(() => undefined);
+    for (const p of this.projections) if (versionOf.get(p.name)?.version !== p.version) this.reset(p);
+    if (this.projections.length === 0) return Promise.resolve();
+    const applyBatch = this.db.transaction((events: readonly RecordedEvent[]) => {
+      const end = events[events.length - 1]!.globalPosition;
+      for (const p of this.projections) {
+        const done = this.checkpoint(p.name);
+        if (done >= end) continue;
+        p.apply(this.db, done < events[0]!.globalPosition ? events : events.filter((e) => e.globalPosition > done));
+        this.checkpoints.set(this.checkpointName(p), end);
+      }
+    });
+    const from = Math.min(...this.projections.map((p) => this.checkpoint(p.name)));
+    const sub = this.store.subscribeToAll({
+      fromPosition: from,
+      batchSize: 1000,
+      onEvents: (events) => applyBatch(events),
+      onError: (e) => this.onError(this.projections.map((p) => p.name).join(', '), e),
+    });
+    this.subscriptions.set('*', sub);
+    return sub.caughtUp;
   }
 
   async stop(): Promise<void> {
@@ -76,11 +91,9 @@ export class ProjectionRunner {
     const chosen = this.projections.filter((p) => !names || names.length === 0 || names.includes(p.name));
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`unknown projection(s): ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
-    const running = chosen.filter((p) => this.subscriptions.has(p.name));
-    for (const p of running) {
-      await this.subscriptions.get(p.name)!.stop();
-      this.subscriptions.delete(p.name);
-    }
+    // The shared live subscription pauses while the log is replayed, and resumes after.
+    const wasLive = this.subscriptions.size > 0;
+    await this.stop();
     for (const p of chosen) this.reset(p);
     const last = await this.store.lastPosition();
     let position = 0;
@@ -99,6 +112,7 @@ export class ProjectionRunner {
       events += batch.length;
       for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
     }
+    if (wasLive) await this.start();
     return { events };
   }
 }
