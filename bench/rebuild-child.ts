@@ -1,0 +1,27 @@
+/**
+ * Rebuilds every read model from the log in a process of its own, so its peak RSS is the
+ * rebuild's and nothing else's. Prints one JSON line: events, seconds, events/s, peak RSS in MB.
+ * usage: node --import ./scripts/register-ts.mjs bench/rebuild-child.ts <events.sqlite> <read.sqlite>
+ */
+import { rmSync } from 'node:fs';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { openReadDb } from '../src/platform/read-db.js';
+import { ALL_PROJECTIONS } from '../src/read-models/all-projections.js';
+import { ProjectionRunner } from '../src/read-models/projection-runner.js';
+
+const [storePath, readPath] = process.argv.slice(2);
+if (!storePath || !readPath) {
+  console.error('usage: rebuild-child.ts <events.sqlite> <read.sqlite>');
+  process.exit(2);
+}
+for (const f of [readPath, `${readPath}-wal`, `${readPath}-shm`]) rmSync(f, { force: true });
+const store = new SqliteEventStore(storePath);
+const db = openReadDb(readPath);
+const runner = new ProjectionRunner(store, db, ALL_PROJECTIONS);
+const started = process.hrtime.bigint();
+const { events } = await runner.rebuild();
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+db.close();
+await store.close();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ events, seconds, eventsPerSec: events / seconds, peakRssMb, projections: ALL_PROJECTIONS.map((p) => p.name) })}\n`);
