@@ -64,89 +64,110 @@ export function paymentDatesAround(calendar: PaymentCalendar, date: LocalDate): 
   return [-1, 0, 1, 2].map((o) => paymentDateFor(calendar, addMonths(around, o)).date).sort();
 }
 
-// The status rule, in one place: it runs in SQL so counts and pages over 150 000 cases stay cheap.
-const STATUS_SQL = `
-  CASE
-    WHEN m.payment_status = 'disbursed' THEN 'paid'
-    WHEN m.payment_status = 'attested' THEN 'ready'
-    WHEN m.payment_status = 'scheduled' THEN 'awaiting_attest'
-    WHEN m.outcome = 'refused' THEN 'refused'
-    WHEN m.application_id IS NULL OR m.withdrawn = 1 THEN 'not_applied'
-    WHEN m.decision_id IS NOT NULL AND (m.communicated_on IS NULL OR c.protected = 1) THEN 'blocked'
-    WHEN m.decision_id IS NOT NULL THEN 'decided_not_scheduled'
-    WHEN :today > :cutoff THEN 'late'
-    WHEN m.outstanding > 0 OR ${reportMissingSql()} THEN 'blocked'
-    ELSE 'at_risk'
-  END`;
+/** A month's phase (stored) and the day asked give its status. */
+export type Phase = 'paid' | 'ready' | 'awaiting_attest' | 'refused' | 'not_applied' | 'decided_blocked' | 'decided_not_scheduled' | 'undecided_blocked' | 'undecided';
 
-function reportMissingSql(): string {
-  return `EXISTS (SELECT 1 FROM queue_requirements r WHERE r.case_id = c.case_id AND r.from_date <= :prevEnd
-      AND (r.to_date IS NULL OR r.to_date >= :prevStart) AND (r.ended_on IS NULL OR r.ended_on >= :prevStart)
-      AND NOT EXISTS (SELECT 1 FROM queue_reports p WHERE p.case_id = r.case_id AND p.requirement_id = r.requirement_id AND p.period = :prevMonth))`;
+export function phaseToStatus(phase: Phase, pastCutoff: boolean): QueueStatus {
+  switch (phase) {
+    case 'decided_blocked':
+      return 'blocked';
+    case 'undecided_blocked':
+      return pastCutoff ? 'late' : 'blocked';
+    case 'undecided':
+      return pastCutoff ? 'late' : 'at_risk';
+    default:
+      return phase;
+  }
 }
 
-const ORDER = QUEUE_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ');
+const PHASES: readonly Phase[] = ['paid', 'ready', 'awaiting_attest', 'refused', 'not_applied', 'decided_blocked', 'decided_not_scheduled', 'undecided_blocked', 'undecided'];
 
+/**
+ * Counts come from an index scan over the month's rows (phase per row), plus the active cases
+ * with no row at all (not applied). A page walks the statuses in urgency order and fetches only
+ * the rows it shows, each status group in its own order (deadline, then case).
+ */
 export class PaymentQueueQuery {
-  private readonly statements = new Map<string, { counts: Database.Statement; page: Database.Statement }>();
+  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
-    this.statementsFor({});
+  constructor(private readonly db: Database.Database) {}
+
+  private filterSql(filter: QueueFilter, table: string): string {
+    return [
+      ...(filter.unit !== undefined ? [`${table}.unit = :unit`] : []),
+      ...(filter.caseworker !== undefined ? [`${table}.caseworker = :caseworker`] : []),
+      ...(filter.units ? [`${table}.unit IN (SELECT value FROM json_each(:units))`] : []),
+    ]
+      .map((c) => ` AND ${c}`)
+      .join('');
   }
 
-  /**
-   * One pair of statements per filter shape: a filter written as `:unit IS NULL OR c.unit = :unit`
-   * keeps SQLite from the queue_cases_unit index, so a unit's queue would scan every case.
-   */
-  private statementsFor(filter: QueueFilter): { counts: Database.Statement; page: Database.Statement } {
-    const shape = `${filter.unit !== undefined ? 'u' : ''}${filter.caseworker !== undefined ? 'c' : ''}${filter.units ? 's' : ''}`;
-    const cached = this.statements.get(shape);
-    if (cached) return cached;
-    const where = [
-      'c.opened_on <= :paymentDate AND (c.closed_on IS NULL OR c.closed_on >= :monthStart)',
-      ...(filter.unit !== undefined ? ['c.unit = :unit'] : []),
-      ...(filter.caseworker !== undefined ? ['c.caseworker = :caseworker'] : []),
-      ...(filter.units ? ['c.unit IN (SELECT value FROM json_each(:units))'] : []),
-    ];
-    const base = `
-      FROM queue_cases c LEFT JOIN queue_months m ON m.case_id = c.case_id AND m.month = :month
-      WHERE ${where.join(' AND ')}`;
-    const made = {
-      counts: this.db.prepare(`SELECT status, COUNT(*) AS n FROM (SELECT ${STATUS_SQL} AS status ${base}) GROUP BY status`),
-      // The report check only matters before a decision (see toItem): not run for decided months.
-      page: this.db.prepare(`SELECT * FROM (
-        SELECT c.case_id, c.unit, c.caseworker, c.protected, m.*, ${STATUS_SQL} AS status,
-          CASE WHEN m.decision_id IS NULL THEN ${reportMissingSql()} ELSE 0 END AS report_missing ${base})
-      WHERE (:status IS NULL OR status = :status)
-      ORDER BY CASE status ${ORDER} END, COALESCE(outstanding_due, '9999'), case_id
-      LIMIT :limit OFFSET :offset`),
-    };
-    this.statements.set(shape, made);
-    return made;
+  /** The index that serves a filter: named, so SQLite never guesses wrong without statistics. */
+  private monthsIndex(filter: QueueFilter): string {
+    return filter.unit !== undefined ? 'queue_months_unit' : filter.caseworker !== undefined ? 'queue_months_caseworker' : 'queue_months_page';
+  }
+
+  private statement(key: string, sql: string): Database.Statement {
+    let st = this.statements.get(key);
+    if (!st) this.statements.set(key, (st = this.db.prepare(sql)));
+    return st;
+  }
+
+  private shape(filter: QueueFilter): string {
+    return `${filter.unit !== undefined ? 'u' : ''}${filter.caseworker !== undefined ? 'c' : ''}${filter.units ? 's' : ''}`;
   }
 
   run(calendar: PaymentCalendar, paymentDate: LocalDate, month: Month, today: LocalDate, filter: QueueFilter = {}): QueueAnswer {
     const cutoff = cutoffDate(calendar, paymentDate);
+    const pastCutoff = today > cutoff;
     const prevMonth = addMonths(month, -1);
-    const params = {
-      month,
-      paymentDate,
-      monthStart: firstDayOf(month),
-      today,
-      cutoff,
-      prevMonth,
-      prevStart: firstDayOf(prevMonth),
-      prevEnd: lastDayOf(prevMonth),
-      unit: filter.unit ?? null,
-      caseworker: filter.caseworker ?? null,
-      units: filter.units ? JSON.stringify(filter.units) : null,
-    };
-    const counts = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, 0])) as Record<QueueStatus, number>;
-    const statements = this.statementsFor(filter);
-    for (const row of statements.counts.all(params) as Array<{ status: QueueStatus; n: number }>) counts[row.status] = row.n;
+    const shape = this.shape(filter);
+    const params: Record<string, unknown> = { month, paymentDate, monthStart: firstDayOf(month), unit: filter.unit ?? null, caseworker: filter.caseworker ?? null, units: filter.units ? JSON.stringify(filter.units) : null };
+    const run = (key: string, sql: string, extra: Record<string, unknown> = {}) =>
+      this.statement(key, sql).all(Object.fromEntries(Object.entries({ ...params, ...extra }).filter(([k]) => sql.includes(`:${k}`))));
+    const months = `queue_months m INDEXED BY ${this.monthsIndex(filter)}`;
+    const activeRow = '(m.closed_on IS NULL OR m.closed_on >= :monthStart)';
+    const activeCase = 'c.opened_on <= :paymentDate AND (c.closed_on IS NULL OR c.closed_on >= :monthStart)';
+
+    const counts = Object.fromEntries(QUEUE_STATUSES.map((st) => [st, 0])) as Record<QueueStatus, number>;
+    let withRow = 0;
+    const phaseCounts = run(`counts:${shape}`, `SELECT m.phase AS phase, COUNT(*) AS n FROM ${months} WHERE m.month = :month AND ${activeRow}${this.filterSql(filter, 'm')} GROUP BY m.phase`);
+    for (const r of phaseCounts as Array<{ phase: Phase; n: number }>) {
+      counts[phaseToStatus(r.phase, pastCutoff)] += r.n;
+      withRow += r.n;
+    }
+    const [active] = run(`active:${shape}`, `SELECT COUNT(*) AS n FROM queue_cases c WHERE ${activeCase}${this.filterSql(filter, 'c')}`) as Array<{ n: number }>;
+    counts.not_applied += Math.max(0, active!.n - withRow);
+
+    // Each source below is read in index order and stops at `upTo` rows; sources of one status are merged.
+    const phaseRows = (phase: Phase, upTo: number) =>
+      run(`phase:${shape}`, `SELECT * FROM ${months} WHERE m.month = :month AND m.phase = :phase AND ${activeRow}${this.filterSql(filter, 'm')} ORDER BY m.sort_due, m.case_id LIMIT :upTo`, { phase, upTo }) as Row[];
+    const casesWithoutMonth = (upTo: number) =>
+      run(
+        `norow:${shape}`,
+        `SELECT c.case_id, c.unit, c.caseworker, c.protected, 0 AS outstanding, '9999-12-31' AS sort_due, 0 AS report_missing FROM queue_cases c
+          WHERE ${activeCase}${this.filterSql(filter, 'c')} AND NOT EXISTS (SELECT 1 FROM queue_months x WHERE x.case_id = c.case_id AND x.month = :month)
+          ORDER BY c.case_id LIMIT :upTo`,
+        { upTo },
+      ) as Row[];
+
     const limit = filter.limit ?? 100;
-    const offset = filter.offset ?? 0;
-    const rows = statements.page.all({ ...params, status: filter.status ?? null, limit, offset }) as Row[];
+    let skip = filter.offset ?? 0;
+    const rows: Row[] = [];
+    for (const status of QUEUE_STATUSES) {
+      if (rows.length >= limit) break;
+      if (filter.status !== undefined && filter.status !== status) continue;
+      if (skip >= counts[status]) {
+        skip -= counts[status];
+        continue;
+      }
+      const upTo = skip + limit - rows.length;
+      const sources = PHASES.filter((ph) => phaseToStatus(ph, pastCutoff) === status).map((ph) => phaseRows(ph, upTo));
+      if (status === 'not_applied') sources.push(casesWithoutMonth(upTo));
+      const merged = sources.flat().sort((a, b) => (a.sort_due < b.sort_due ? -1 : a.sort_due > b.sort_due ? 1 : a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0));
+      for (const r of merged.slice(skip, upTo)) rows.push({ ...r, status });
+      skip = 0;
+    }
     const daysLeft = today <= cutoff ? bankDaysBetween(today, cutoff) : 0;
     return {
       paymentDate,
@@ -157,13 +178,14 @@ export class PaymentQueueQuery {
       counts,
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       items: rows.map((r) => toItem(r, { paymentDate, cutoff, daysLeft, prevMonth })),
-      page: { limit, offset },
+      page: { limit, offset: filter.offset ?? 0 },
     };
   }
 }
 
 interface Row {
   case_id: string;
+  sort_due: string;
   unit: string;
   caseworker: string;
   protected: number;
