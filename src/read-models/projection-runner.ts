@@ -26,7 +26,12 @@ export class ProjectionRunner {
   ) {
     this.checkpoints = new CheckpointStore(db);
     db.exec('CREATE TABLE IF NOT EXISTS projection_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID');
-    for (const p of projections) p.setup(db);
+    // A projection whose version changed is dropped and rebuilt from the log: its tables may have a new shape.
+    const versionOf = db.prepare<[string], { version: number }>('SELECT version FROM projection_versions WHERE name = ?');
+    for (const p of projections) {
+      if (versionOf.get(p.name)?.version === p.version) p.setup(db);
+      else this.reset(p);
+    }
   }
 
   checkpointName(p: Projection | string): string {
@@ -42,13 +47,11 @@ export class ProjectionRunner {
   }
 
   /**
-   * Starts every projection live; one whose version changed is reset first. All projections share
+   * Starts every projection live. All projections share
    * ONE catch-up subscription: each batch is read and parsed once, then applied to every projection
    * that has not seen it, and all their checkpoints move, in one transaction.
    */
   start(): Promise<void> {
-    const versionOf = this.db.prepare<[string], { version: number }>('SELECT version FROM projection_versions WHERE name = ?');
-    for (const p of this.projections) if (versionOf.get(p.name)?.version !== p.version) this.reset(p);
     if (this.projections.length === 0) return Promise.resolve();
     const applyBatch = this.db.transaction((events: readonly RecordedEvent[]) => {
       const end = events[events.length - 1]!.globalPosition;
@@ -78,6 +81,7 @@ export class ProjectionRunner {
   private reset(p: Projection): void {
     this.db.transaction(() => {
       p.reset(this.db);
+      p.setup(this.db);
       this.checkpoints.reset(this.checkpointName(p));
       this.db.prepare('INSERT INTO projection_versions (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version').run(p.name, p.version);
     })();
@@ -95,6 +99,9 @@ export class ProjectionRunner {
     const wasLive = this.subscriptions.size > 0;
     await this.stop();
     for (const p of chosen) this.reset(p);
+    // The read DB is disposable: during a rebuild it is not fsynced at all (a crash means rebuild again).
+    const synchronous = this.db.pragma('synchronous', { simple: true });
+    this.db.pragma('synchronous = OFF');
     const last = await this.store.lastPosition();
     let position = 0;
     let events = 0;
@@ -112,6 +119,7 @@ export class ProjectionRunner {
       events += batch.length;
       for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
     }
+    this.db.pragma(`synchronous = ${Number(synchronous)}`);
     if (wasLive) await this.start();
     return { events };
   }

@@ -12,7 +12,7 @@ export interface Projection {
   readonly version: number;
   /** Creates the tables (idempotent). */
   setup(db: Database.Database): void;
-  /** Empties the tables before a rebuild. */
+  /** Drops the tables before a rebuild (a new version may change their shape); setup runs next. */
   reset(db: Database.Database): void;
   apply(db: Database.Database, events: readonly RecordedEvent[]): void;
   /** Table rows in a stable order, for comparing a rebuild with the live model. */

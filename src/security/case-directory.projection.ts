@@ -21,7 +21,7 @@ export const caseDirectoryProjection: Projection = {
       CREATE INDEX IF NOT EXISTS case_directory_co_applicant ON case_directory (co_applicant);`);
   },
   reset(db) {
-    db.exec('DELETE FROM case_directory');
+    db.exec('DROP TABLE IF EXISTS case_directory');
   },
   apply(db, events) {
     const s = statements(db);

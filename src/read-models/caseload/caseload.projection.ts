@@ -27,7 +27,7 @@ export const caseloadProjection: Projection = {
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM caseload_cases; DELETE FROM caseload_items;');
+    db.exec('DROP TABLE IF EXISTS caseload_cases; DROP TABLE IF EXISTS caseload_items;');
   },
   apply(db, events) {
     const s = statements(db);

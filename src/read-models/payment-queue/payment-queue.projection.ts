@@ -6,6 +6,7 @@ import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
 import { perDatabase, type Projection } from '../projection.js';
+import { addMonths, monthOf } from '../../shared/dates.js';
 
 type QueueEvent = CaseEvent | ApplicationEvent | DecisionEvent | PaymentEvent | ActivityEvent;
 
@@ -53,7 +54,7 @@ export const paymentQueueProjection: Projection = {
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM queue_cases; DELETE FROM queue_months; DELETE FROM queue_completions; DELETE FROM queue_requirements; DELETE FROM queue_reports; DELETE FROM queue_payments; DELETE FROM queue_decisions;');
+    db.exec(['queue_cases', 'queue_months', 'queue_completions', 'queue_requirements', 'queue_reports', 'queue_payments', 'queue_decisions'].map((t) => `DROP TABLE IF EXISTS ${t};`).join(' '));
   },
   apply(db, events) {
     const s = statements(db);
@@ -91,8 +92,8 @@ function applyOne(s: Statements, caseId: string, e: QueueEvent): void {
       s.monthApplication.run(e.data.applicationId, e.data.submittedOn, caseId, e.data.month);
       s.completionsClearMonth.run(caseId, e.data.month);
       s.monthOutstanding.run({ caseId, month: e.data.month });
-      s.reportsOfCase.run(caseId);
-      s.phaseOfMonth.run(caseId, e.data.month);
+      s.reportsFrom.run(caseId, e.data.month);
+      s.phaseFrom.run(caseId, e.data.month);
       return;
     case 'ApplicationWithdrawn':
       s.monthWithdrawn.run(caseId, e.data.month);
@@ -135,20 +136,21 @@ function applyOne(s: Statements, caseId: string, e: QueueEvent): void {
       s.paymentStatus.run(PAYMENT_STATUS[e.type], caseId, e.data.paymentId);
       s.phaseOfPayment.run(caseId, e.data.paymentId);
       return;
+    // An activity fact only changes whether the months after it miss a report.
     case 'ActivityRequirementSet':
       s.requirementInsert.run(caseId, e.data.requirementId, e.data.from, e.data.to);
-      s.reportsOfCase.run(caseId);
-      s.phaseOfCase.run(caseId);
+      s.reportsFrom.run(caseId, addMonths(monthOf(e.data.from), 1));
+      s.phaseFrom.run(caseId, addMonths(monthOf(e.data.from), 1));
       return;
     case 'ActivityRequirementEnded':
       s.requirementEnded.run(e.data.endedOn, caseId, e.data.requirementId);
-      s.reportsOfCase.run(caseId);
-      s.phaseOfCase.run(caseId);
+      s.reportsFrom.run(caseId, addMonths(monthOf(e.data.endedOn), 1));
+      s.phaseFrom.run(caseId, addMonths(monthOf(e.data.endedOn), 1));
       return;
     case 'ActivityReported':
       s.reportInsert.run(caseId, e.data.requirementId, e.data.period);
-      s.reportsOfCase.run(caseId);
-      s.phaseOfCase.run(caseId);
+      s.reportsFrom.run(caseId, addMonths(e.data.period, 1));
+      s.phaseFrom.run(caseId, addMonths(e.data.period, 1));
       return;
     default:
       return;
@@ -197,7 +199,8 @@ function prepare(db: Database.Database) {
     monthsReassign: db.prepare('UPDATE queue_months SET unit = ?, caseworker = ? WHERE case_id = ?'),
     monthsProtected: db.prepare('UPDATE queue_months SET protected = ? WHERE case_id = ?'),
     monthsClosed: db.prepare('UPDATE queue_months SET closed_on = ? WHERE case_id = ?'),
-    reportsOfCase: db.prepare(`UPDATE queue_months SET report_missing = ${REPORT_MISSING_SQL} WHERE case_id = ?`),
+    reportsFrom: db.prepare(`UPDATE queue_months SET report_missing = ${REPORT_MISSING_SQL} WHERE case_id = ? AND month >= ?`),
+    phaseFrom: db.prepare(`${SET_PHASE} WHERE case_id = ? AND month >= ?`),
     phaseOfMonth: db.prepare(`${SET_PHASE} WHERE case_id = ? AND month = ?`),
     phaseOfCase: db.prepare(`${SET_PHASE} WHERE case_id = ?`),
     phaseOfDecision: db.prepare(`${SET_PHASE} WHERE case_id = ? AND decision_id = ?`),

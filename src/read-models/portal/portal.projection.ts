@@ -34,7 +34,7 @@ export const portalProjection: Projection = {
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM portal_cases; DELETE FROM portal_months; DELETE FROM portal_completions; DELETE FROM portal_decisions; DELETE FROM portal_payments;');
+    db.exec(['portal_cases', 'portal_months', 'portal_completions', 'portal_decisions', 'portal_payments'].map((t) => `DROP TABLE IF EXISTS ${t};`).join(' '));
   },
   apply(db, events) {
     const s = statements(db);

@@ -7,14 +7,15 @@ import './texts.js';
 /** Every case event as a Swedish entry, stored rendered so an auditor's export is one read. */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 1,
+  version: 2,
   setup(db) {
+    // A rowid table keyed by global position: entries are large, and appended in position order.
     db.exec(`CREATE TABLE IF NOT EXISTS timeline_entries (
-      case_id TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL,
-      entry TEXT NOT NULL, PRIMARY KEY (case_id, version)) WITHOUT ROWID`);
+      position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at TEXT NOT NULL, entry TEXT NOT NULL);
+      CREATE UNIQUE INDEX IF NOT EXISTS timeline_entries_case ON timeline_entries (case_id, version);`);
   },
   reset(db) {
-    db.exec('DELETE FROM timeline_entries');
+    db.exec('DROP TABLE IF EXISTS timeline_entries');
   },
   apply(db, events) {
     const insert = statement(db);
@@ -25,7 +26,7 @@ export const timelineProjection: Projection = {
     }
   },
   dump(db) {
-    return db.prepare('SELECT * FROM timeline_entries ORDER BY case_id, version').all();
+    return db.prepare('SELECT case_id, version, position, recorded_at, entry FROM timeline_entries ORDER BY case_id, version').all();
   },
 };
 
