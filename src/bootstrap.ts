@@ -7,7 +7,8 @@ import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './platform/logger.js';
 import { setRequestClock } from './platform/command-context.js';
-import { validationPipe } from './platform/validation.js';
+import { checkParsedBody, requireJsonBody } from './platform/request-body.js';
+import { RouteParamsPipe, validationPipe } from './platform/validation.js';
 import { CLOCK, type Clock } from './shared/clock.js';
 
 export interface BuildOptions {
@@ -25,8 +26,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     return503OnClosing: true,
   });
   setRequestClock(app.get<Clock>(CLOCK));
+  // A command's body: JSON (415 otherwise), at most 2 MB (413), one object not nested beyond reason (400).
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '2mb' });
-  app.useGlobalPipes(validationPipe());
+  app.use(checkParsedBody);
+  app.useGlobalPipes(validationPipe(), new RouteParamsPipe());
   app.set('etag', false);
   const doc = new DocumentBuilder()
     .setTitle('bistand')

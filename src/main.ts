@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { buildApp } from './bootstrap.js';
+import { createEventStore, StoreFileError } from './event-store/event-store.module.js';
+import { registerUpcasters } from './event-store/upcaster-registrations.js';
+import { UpcasterRegistry } from './event-store/upcasters.js';
 
 async function main(): Promise<void> {
   let config;
@@ -9,6 +12,17 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`bistand: configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // The store's file before anything else: one that is not a database, is cut short, or fails the
+  // cheap checks stops the start here with one line (createEventStore says which file and what).
+  try {
+    await (await createEventStore(config, registerUpcasters(new UpcasterRegistry()))).close();
+  } catch (error) {
+    if (error instanceof StoreFileError) {
+      process.stderr.write(`bistand: could not start: ${error.message}\n`);
       process.exit(1);
     }
     throw error;

@@ -12,9 +12,9 @@ import { verifyAll } from './verify.js';
 
 const USAGE = `usage: npm run cli -- <command>
   rebuild [projection…]        rebuild read models from the log (all when none is named)
-  verify                       check every stream's hash chain (exit 1 on the first broken link)
+  verify                       check the database file and every stream's hash chain (exit 1 naming each broken stream)
   timeline <caseId> [--as-of <ISO timestamp>] [--html]
-  seed --households N          build a demo kommun with months of history
+  seed --households N [--today YYYY-MM-DD] [--seed S]   a demo kommun through the real deciders
   token --role R --sub ID [--unit U] [--ttl 8h]   a development bearer token (AUTH_MODE=dev; see docs/security.md)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,14 +36,26 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'verify': {
+      // A file that is not a database, or cut short, is refused here with one line (exit 1).
       const store = await createEventStore(config, registerUpcasters(new UpcasterRegistry()));
-      const result = await verifyAll(store);
+      const started = process.hrtime.bigint();
+      const bar = progressBar();
+      const result = await verifyAll(store, (p) => bar.update(p.position, p.target, p.events, started));
+      bar.done();
       await store.close();
-      if (result.broken) {
-        console.error(`verify: BROKEN chain in ${result.broken.stream} at version ${result.broken.firstBroken!.version} (event ${result.broken.firstBroken!.id}): ${result.broken.firstBroken!.reason}`);
+      if (result.fileProblems.length > 0) {
+        console.error(`verify: DAMAGED database file ${config.sqlitePath}: ${result.fileProblems.slice(0, 3).join('; ')}`);
         return 1;
       }
-      console.log(`verify: ${result.streams} streams, ${result.events} events, every chain intact`);
+      for (const b of result.allBroken.slice(0, 20)) {
+        console.error(`verify: BROKEN chain in ${b.stream} at version ${b.firstBroken!.version} (event ${b.firstBroken!.id}): ${b.firstBroken!.reason}`);
+      }
+      if (result.allBroken.length > 20) console.error(`verify: … and ${result.allBroken.length - 20} more broken streams`);
+      if (result.allBroken.length > 0) {
+        console.error(`verify: ${result.allBroken.length} of ${result.streams} streams broken (${result.events} events checked in ${result.seconds.toFixed(1)} s)`);
+        return 1;
+      }
+      console.log(`verify: ${result.streams} streams, ${result.events} events, every chain intact (${result.seconds.toFixed(1)} s)`);
       return 0;
     }
     case 'timeline':

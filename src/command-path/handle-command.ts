@@ -28,8 +28,12 @@ export interface LoadedStream<S> {
   readonly events: readonly RecordedEvent[];
 }
 
+/**
+ * The stream, its chain verified (a broken chain throws ChainBrokenError: nothing is decided or
+ * shown from events the store cannot vouch for), folded into state.
+ */
 export async function loadStream<S>(store: EventStore, stream: string, decider: Pick<Decider<S, unknown>, 'initialState' | 'evolve'>): Promise<LoadedStream<S>> {
-  const events = await store.readStream(stream);
+  const events = await store.readStream(stream, { verify: true });
   let state = decider.initialState;
   for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data, schemaVersion: e.schemaVersion });
   return { state, version: events.length, events };

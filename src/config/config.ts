@@ -15,6 +15,15 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   /** The access log: every staff read of a case, append-only, durable (not the disposable read DB). */
   readonly accessLogPath: string;
+  /** The background verification of the store (file check and every chain); see docs/reliability.md. */
+  readonly verification: VerificationConfig;
+}
+
+export interface VerificationConfig {
+  /** How long a start waits for the verification before it listens (the rest goes on in the background). */
+  readonly waitAtStartMs: number;
+  /** Verify everything again this often; 0 = only at start. */
+  readonly repeatEveryMs: number;
 }
 
 export type AuthConfig = OidcAuthConfig | DevAuthConfig;
@@ -76,7 +85,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (accessLogPath === sqlitePath || accessLogPath === readModelPath) throw new ConfigError('ACCESS_LOG_PATH must differ from SQLITE_PATH and READ_MODEL_PATH');
   const kommun = env.KOMMUN_ID?.trim() || 'demo';
   if (!knownKommuner().includes(kommun)) throw new ConfigError(`KOMMUN_ID "${kommun}" has no payment calendar; known: ${knownKommuner().join(', ')}`);
-  return { kommun, port, eventStore, sqlitePath, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath };
+  const verification = {
+    waitAtStartMs: wholeNumber(env, 'VERIFY_WAIT_AT_START_MS', 10_000, 0, 3_600_000),
+    repeatEveryMs: wholeNumber(env, 'VERIFY_EVERY_HOURS', 24, 0, 8760) * 3_600_000,
+  };
+  return { kommun, port, eventStore, sqlitePath, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath, verification };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new ConfigError(`${name} must be a whole number ${min}–${max}, got "${text.slice(0, 40)}"`);
+  return n;
 }
 
 const CLAIM_NAME = /^[\x21-\x7e]{1,100}$/;

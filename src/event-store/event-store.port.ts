@@ -52,6 +52,12 @@ export interface AppendResult {
 export interface ReadStreamOptions {
   readonly fromVersion?: number;
   readonly toVersion?: number;
+  /**
+   * Check the chain of the whole stream (as stored) before answering: a broken link throws
+   * `ChainBrokenError`, and the stream stays refused. Only whole-stream reads are checked. The
+   * command path and every case route read this way; tools (CLI timeline, verify) read as stored.
+   */
+  readonly verify?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -65,6 +71,37 @@ export interface ChainVerification {
   readonly ok: boolean;
   readonly events: number;
   readonly firstBroken?: { readonly version: number; readonly id: string; readonly reason: string };
+}
+
+/** What the store can vouch for: its file, the chains checked so far, the streams refused. */
+export interface IntegrityReport {
+  /**
+   * The database file's own check (SQLite quick_check): `unchecked` until a background
+   * verification has run it; `not_applicable` for KurrentDB.
+   */
+  readonly file: 'unchecked' | 'checking' | 'ok' | 'damaged' | 'not_applicable';
+  readonly fileProblem?: string;
+  readonly chains: {
+    /**
+     * `running`: the background verification of every chain is under way; `done`: it finished;
+     * `on_read`: no background pass, every stream is verified whenever it is read; `failed`: the
+     * pass could not run (see error; streams are still verified on read).
+     */
+    readonly state: 'pending' | 'running' | 'done' | 'failed' | 'on_read';
+    /** Every event up to this global position has been verified by a complete pass. */
+    readonly verifiedThrough: number;
+    /** The pass's target (the log's last position when it began) and how far it has come. */
+    readonly target?: number;
+    readonly position?: number;
+    readonly events?: number;
+    readonly streams?: number;
+    readonly startedAt?: string;
+    readonly seconds?: number;
+    readonly error?: string;
+  };
+  /** Streams refused because their chain is broken (the first 20), and how many there are. */
+  readonly brokenStreams: ReadonlyArray<{ readonly stream: string; readonly version: number; readonly reason: string }>;
+  readonly brokenCount: number;
 }
 
 export interface LiveSubscription {
@@ -93,6 +130,14 @@ export interface EventStore {
   /** Catch-up subscription over the whole log: history first, then live. */
   subscribeToAll(options: SubscribeOptions): LiveSubscription;
   verifyStream(stream: string): Promise<ChainVerification>;
+  /**
+   * Throws `ChainBrokenError` if the stream's chain does not verify (and `StoreDamagedError` if the
+   * store cannot be trusted at all); a stream that does not exist passes. Cheap once a background
+   * verification has covered the stream: only the events after it are hashed.
+   */
+  assertIntact(stream: string): Promise<void>;
+  /** What the store can vouch for right now (shown in /health). */
+  integrity(): IntegrityReport;
   listStreams(): AsyncIterable<string>;
   lastPosition(): Promise<number>;
   health(): Promise<{ reachable: boolean; lastPosition: number | null; detail?: string }>;
@@ -119,7 +164,20 @@ export class IdempotencyConflictError extends Error {
 }
 
 export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+  override readonly name: string = 'StoreUnavailableError';
+}
+
+/** The store's file is damaged (SQLite found broken pages or is not a database): nothing is served. */
+export class StoreDamagedError extends StoreUnavailableError {
+  override readonly name = 'StoreDamagedError';
+}
+
+/** A stream whose hash chain does not verify: its events cannot be vouched for, so it is refused. */
+export class ChainBrokenError extends Error {
+  override readonly name = 'ChainBrokenError';
+  constructor(readonly verification: ChainVerification) {
+    super(`stream ${verification.stream}: chain broken at version ${verification.firstBroken?.version ?? '?'}: ${verification.firstBroken?.reason ?? 'unknown'}`);
+  }
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConcurrencyError, IdempotencyConflictError, StoreUnavailableError } from '../event-store/event-store.port.js';
+import { ChainBrokenError, ConcurrencyError, IdempotencyConflictError, StoreDamagedError, StoreUnavailableError } from '../event-store/event-store.port.js';
 import { DomainRuleError, InputError, NotFoundError } from '../shared/errors.js';
 import { ReplayedError } from './idempotency.interceptor.js';
+import { bodyParserProblem } from './request-body.js';
 
 export interface ProblemBody {
   readonly statusCode: number;
@@ -46,7 +47,28 @@ export class HttpErrorsFilter implements ExceptionFilter {
       return { statusCode: 422, error: 'Unprocessable Entity', code: 'event_ids_reused', message: error.message };
     }
     if (error instanceof NotFoundError) return { statusCode: 404, error: 'Not Found', message: error.message };
+    if (error instanceof ChainBrokenError) {
+      const broken = error.verification.firstBroken;
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'chain_broken',
+        message: `Ärendets händelselogg kan inte styrkas: hashkedjan är bruten vid version ${broken?.version ?? '?'}. Ärendet är spärrat för läsning och ändringar tills loggen har återställts från en säkerhetskopia. Kontakta systemförvaltningen.`,
+        details: { stream: error.verification.stream, version: broken?.version ?? null, reason: broken?.reason ?? null },
+      };
+    }
+    if (error instanceof StoreDamagedError || isSqliteDamage(error)) {
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'store_damaged',
+        message: 'Databasfilen är skadad. Tjänsten lämnar inte ut och sparar inga uppgifter förrän den har återställts från en säkerhetskopia. Kontakta systemförvaltningen.',
+        details: { problem: (error as Error).message },
+      };
+    }
     if (error instanceof StoreUnavailableError) return { statusCode: 503, error: 'Service Unavailable', message: error.message };
+    const bodyProblem = bodyParserProblem(error instanceof HttpException ? error.cause : error);
+    if (bodyProblem) return bodyProblem;
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const r = error.getResponse();
@@ -55,4 +77,10 @@ export class HttpErrorsFilter implements ExceptionFilter {
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Ett oväntat fel inträffade. Inget har sparats om svaret inte bekräftade det.' };
   }
+}
+
+/** better-sqlite3's error for broken pages or a file that is not a database (any SQLite file: store, read DB, access log). */
+function isSqliteDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
 
 interface Violation {
   field: string;
@@ -44,4 +44,20 @@ export function validationPipe(): ValidationPipe {
       });
     },
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Route parameters, before any pipe of their own: every `…Id` parameter is a UUID, and a wrong one
+ * is a 400 that names the parameter (ParseUUIDPipe's own answer does not say which).
+ */
+export class RouteParamsPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'param' || !metadata.data || !/Id$/.test(metadata.data)) return value;
+    if (typeof value === 'string' && UUID.test(value)) return value;
+    const shown = clip(value);
+    const message = `${metadata.data} must be a UUID`;
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${message}, got ${JSON.stringify(shown)}`, violations: [{ field: metadata.data, rule: 'isUuid', value: shown, message }] });
+  }
 }

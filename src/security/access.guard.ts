@@ -1,10 +1,12 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { caseStream } from '../cases/case-state.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { correlationIdOf } from '../platform/correlation.js';
 import { attachIdentity, UNIT_ROLES, type Identity } from '../platform/identity.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { ACCESS_LOG, type AccessLog } from './access-log.js';
-import { authorize, CASE_ID, type Target, type Verdict } from './authorize.js';
+import { authorize, CASE_ID, UNIT_ID, type Target, type Verdict } from './authorize.js';
 import { CaseDirectory } from './case-directory.js';
 import { policyFor, routeKey, type RoutePolicy } from './policy.js';
 import { TOKEN_VERIFIER, type TokenVerifier } from './authenticate.js';
@@ -23,6 +25,7 @@ export class AccessGuard implements CanActivate {
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly directory: CaseDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,11 +63,24 @@ export class AccessGuard implements CanActivate {
       verdict = authorize(policy, identity, { ...target, facts: await this.directory.fromLog(target.caseId) });
     }
     if (target.kind === 'case' && isRead(req) && identity.role !== 'klient') await this.logRead(req, identity, path!, target.caseId, verdict);
+    // Opening a case names its unit in the body: a caller who may open cases but names none, or no
+    // well-formed one, has sent a bad request (400 naming `unit`), not asked for another unit.
+    if (!verdict.allow && policy.scope === 'unit-body' && policy.roles.includes(identity.role)) {
+      const unit = (req.body as { unit?: unknown } | undefined)?.unit;
+      if (typeof unit !== 'string' || !UNIT_ID.test(unit)) {
+        const shown = typeof unit === 'string' ? (unit.length > 60 ? `${unit.slice(0, 60)}… (${unit.length} characters)` : unit) : (unit ?? null);
+        const message = `unit must be your unit (enhet), 1–60 letters, digits, _ or -: ${identity.unit ?? ''}`;
+        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, violations: [{ field: 'unit', rule: 'unit', value: typeof shown === 'object' && shown !== null ? JSON.stringify(shown).slice(0, 60) : shown, message }] });
+      }
+    }
     if (!verdict.allow) {
       if (verdict.status === 404) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: verdict.message });
       if (verdict.status === 400) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: verdict.message, violations: [{ field: 'caseId', rule: 'isUuid', value: req.params.caseId, message: 'a UUID' }] });
       throw forbidden(verdict.message);
     }
+    // Nothing of a case whose chain does not verify leaves or changes (503 chain_broken), whichever
+    // read model would answer; only the auditor's own routes still show it (and where it breaks).
+    if (target.kind === 'case' && !policy.readsBrokenChain?.includes(identity.role)) await this.store.assertIntact(caseStream(target.caseId));
     return true;
   }
 

@@ -23,6 +23,9 @@ export type Verdict = { readonly allow: true } | { readonly allow: false; readon
 
 export const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A unit (enhet) id, as OpenCaseDto takes it. */
+export const UNIT_ID = /^[A-Za-z0-9_-]{1,60}$/;
+
 const allow: Verdict = { allow: true };
 const deny = (message: string, status: 400 | 403 | 404 = 403): Verdict => ({ allow: false, status, message });
 

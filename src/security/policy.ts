@@ -27,6 +27,11 @@ export interface RoutePolicy {
   readonly mask?: 'case-state';
   /** A list of cases (the queue): every case it shows is written to the access log before the answer leaves. */
   readonly logListedCases?: true;
+  /**
+   * Roles still answered when the case's hash chain is broken (the auditor's timeline shows where
+   * it breaks). Everyone else gets 503 `chain_broken` on every route of such a case.
+   */
+  readonly readsBrokenChain?: readonly Role[];
 }
 
 /** `METHOD /path/:param` exactly as the route is registered (HEAD is looked up as GET). */
@@ -54,8 +59,8 @@ export const POLICY: Readonly<Record<RouteKey, RoutePolicy>> = {
   'POST /cases/:caseId/closure': onCase(CASEWORK, 'avsluta ärendet'),
 
   // For auditors: the case's history and who has read it.
-  'GET /cases/:caseId/timeline': onCase(['handlaggare', 'revisor'], 'läsa ärendets historik'),
-  'GET /cases/:caseId/access-log': onCase(['revisor'], 'läsa åtkomstloggen'),
+  'GET /cases/:caseId/timeline': { ...onCase(['handlaggare', 'revisor'], 'läsa ärendets historik'), readsBrokenChain: ['revisor'] },
+  'GET /cases/:caseId/access-log': { ...onCase(['revisor'], 'läsa åtkomstloggen'), readsBrokenChain: ['revisor'] },
 
   // Applications and komplettering.
   'POST /cases/:caseId/applications': onCase(CASEWORK, 'registrera ansökningar'),

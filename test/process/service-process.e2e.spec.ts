@@ -1,35 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startService, waitForHealth } from '../support/service-process.js';
 import { as, TEST_AUTH_ENV } from '../support/test-app.js';
-
-const root = join(import.meta.dirname, '..', '..');
-
-export function startService(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', 'src/main.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
-}
-
-export async function waitForHealth(port: number, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/health`);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new Error('service did not answer /health in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const body = (i: number) => JSON.stringify({
   household: [{ memberId: 'm1', role: 'applicant', name: `Person ${i}`, personnummer: '19811218-9876', birthDate: '1981-12-18' }],

@@ -26,6 +26,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { chainHash, verifyChain } from '../chain.js';
 import {
+  ChainBrokenError,
   ConcurrencyError,
   expectationHolds,
   IdempotencyConflictError,
@@ -35,6 +36,7 @@ import {
   type EventMetadata,
   type EventStore,
   type ExpectedVersion,
+  type IntegrityReport,
   type LiveSubscription,
   type NewEvent,
   type ReadAllOptions,
@@ -195,7 +197,49 @@ export class KurrentDbEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const raw = await this.readStreamRaw(stream, options);
+    if (options.verify && (options.fromVersion ?? 1) <= 1 && options.toVersion === undefined) this.check(stream, raw);
     return raw.map((e) => this.upcasters.upcast(e));
+  }
+
+  /** One read of the stream; only what this process has not verified before is hashed. */
+  async assertIntact(stream: string): Promise<void> {
+    this.check(stream, await this.readStreamRaw(stream));
+  }
+
+  private readonly refused = new Map<string, ChainVerification>();
+  /** Last verified (version, hash) per stream, bounded: a stream read again is not hashed again. */
+  private readonly verifiedHeads = new Map<string, { version: number; hash: string }>();
+
+  /**
+   * No background pass for KurrentDB (there is no file to scan and no head row): a verified read
+   * hashes what this process has not verified before, trusting a remembered prefix only when its
+   * last event still carries the remembered hash.
+   */
+  private check(stream: string, raw: readonly RecordedEvent[]): void {
+    const known = this.refused.get(stream);
+    if (known) throw new ChainBrokenError(known);
+    const cached = this.verifiedHeads.get(stream);
+    const trusted = cached && raw[cached.version - 1]?.hash === cached.hash ? cached.version : 0;
+    const v = verifyChain(stream, raw, trusted);
+    if (!v.ok) {
+      this.refused.set(stream, v);
+      this.verifiedHeads.delete(stream);
+      throw new ChainBrokenError(v);
+    }
+    const last = raw[raw.length - 1];
+    if (!last) return;
+    this.verifiedHeads.delete(stream);
+    this.verifiedHeads.set(stream, { version: last.version, hash: last.hash });
+    if (this.verifiedHeads.size > 20_000) this.verifiedHeads.delete(this.verifiedHeads.keys().next().value!);
+  }
+
+  integrity(): IntegrityReport {
+    return {
+      file: 'not_applicable',
+      chains: { state: 'on_read', verifiedThrough: 0 },
+      brokenStreams: [...this.refused.values()].slice(0, 20).map((v) => ({ stream: v.stream, version: v.firstBroken?.version ?? 0, reason: v.firstBroken?.reason ?? '' })),
+      brokenCount: this.refused.size,
+    };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -238,7 +282,13 @@ export class KurrentDbEventStore implements EventStore {
 
   /** Walks the stream as stored (no upcasting): every hash must match the content it covers. */
   async verifyStream(stream: string): Promise<ChainVerification> {
-    return verifyChain(stream, await this.readStreamRaw(stream));
+    const v = verifyChain(stream, await this.readStreamRaw(stream));
+    // A break found by any check is refused from then on, as on the SQLite store.
+    if (!v.ok && !this.refused.has(stream)) {
+      this.refused.set(stream, v);
+      this.verifiedHeads.delete(stream);
+    }
+    return v;
   }
 
   /** Every non-system stream, in the order of its first event in $all (one pass over the log). */

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { verifyChain } from '../chain.js';
 import { CheckpointStore, subscribeWithCheckpoint } from '../checkpointed-subscription.js';
-import { ConcurrencyError, IdempotencyConflictError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store.port.js';
+import { ChainBrokenError, ConcurrencyError, IdempotencyConflictError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store.port.js';
 import { UpcasterRegistry } from '../upcasters.js';
 
 export interface ContractSetup {
@@ -169,11 +169,16 @@ export function eventStoreContract(name: string, setup: (upcasters: UpcasterRegi
       const check = verifyChain(stream, forged);
       expect(check.ok).toBe(false);
       expect(check.firstBroken?.version).toBe(3);
+      await expect(store.readStream(stream, { verify: true })).resolves.toHaveLength(3);
       if (ctx.tamper) {
         await ctx.tamper(stream, 2);
         const tampered = await store.verifyStream(stream);
         expect(tampered.ok).toBe(false);
         expect(tampered.firstBroken?.version).toBe(2);
+        // A verified read (the command path's) refuses it, and so does every check after.
+        await expect(store.readStream(stream, { verify: true })).rejects.toBeInstanceOf(ChainBrokenError);
+        await expect(store.assertIntact(stream)).rejects.toBeInstanceOf(ChainBrokenError);
+        expect(store.integrity().brokenStreams.map((b) => b.stream)).toContain(stream);
       }
     });
 
