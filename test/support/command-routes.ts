@@ -1,7 +1,7 @@
-import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { INestApplication, Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ModulesContainer } from '@nestjs/core';
+import { handlerRoutes } from '../../src/security/testing/routes.js';
 
 export interface CommandRoute {
   readonly method: string;
@@ -15,8 +15,7 @@ export interface CommandRoute {
   readonly params: readonly string[];
 }
 
-const paths = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [typeof value === 'string' ? value : '/']);
-const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p !== '').join('/')}`;
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Every route of every Nest controller that writes (POST, PUT, PATCH, DELETE), with the DTO its
@@ -24,30 +23,14 @@ const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/+|\/+$/g
  * by the tests that walk this list without anyone adding it.
  */
 export function commandRoutes(app: INestApplication): CommandRoute[] {
-  const routes = new Map<string, CommandRoute>();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
-      if (!controller) continue;
-      const base = paths(Reflect.getMetadata(PATH_METADATA, controller));
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (typeof handler !== 'function' || name === 'constructor') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined || ![RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE].includes(method)) continue;
-        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { index: number }>;
-        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as Type[];
-        const bodyArg = Object.entries(args).find(([k]) => k.startsWith(`${RouteParamtypes.BODY}:`))?.[1];
-        const body = bodyArg ? (types[bodyArg.index] ?? null) : null;
-        for (const b of base) {
-          for (const p of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
-            const path = join(b, p);
-            const key = `${RequestMethod[method]} ${path}`;
-            routes.set(key, { method: RequestMethod[method], path, key, body, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!) });
-          }
-        }
-      }
-    }
-  }
-  return [...routes.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return handlerRoutes(app)
+    .filter((r) => WRITES.includes(r.method))
+    .map(({ method, path, controller, handler }) => {
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<string, { index: number }>;
+      const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler) ?? []) as Type[];
+      const bodyArg = Object.entries(args).find(([k]) => k.startsWith(`${RouteParamtypes.BODY}:`))?.[1];
+      const body = bodyArg ? (types[bodyArg.index] ?? null) : null;
+      return { method, path, key: `${method} ${path}`, body, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!) };
+    })
+    .sort((a, b) => a.key.localeCompare(b.key));
 }

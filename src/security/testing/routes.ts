@@ -11,9 +11,15 @@ export interface AppRoute {
 const paths = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [typeof value === 'string' ? value : '/']);
 const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p !== '').join('/')}`;
 
-/** Every route of every Nest controller in the app: what the access guard stands in front of. */
-export function controllerRoutes(app: INestApplication): AppRoute[] {
-  const routes = new Map<string, AppRoute>();
+/** One handler of one controller, with the route it serves. */
+export interface HandlerRoute extends AppRoute {
+  readonly controller: new (...args: never[]) => unknown;
+  readonly handler: string;
+}
+
+/** Every handler of every Nest controller in the app, found from the app itself. */
+export function handlerRoutes(app: INestApplication): HandlerRoute[] {
+  const routes = new Map<string, HandlerRoute>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
@@ -26,7 +32,7 @@ export function controllerRoutes(app: INestApplication): AppRoute[] {
         if (method === undefined) continue;
         for (const b of base) {
           for (const p of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
-            const route = { method: RequestMethod[method], path: join(b, p) };
+            const route = { method: RequestMethod[method], path: join(b, p), controller, handler: name };
             routes.set(`${route.method} ${route.path}`, route);
           }
         }
@@ -34,6 +40,11 @@ export function controllerRoutes(app: INestApplication): AppRoute[] {
     }
   }
   return [...routes.values()].sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
+}
+
+/** Every route of every Nest controller in the app: what the access guard stands in front of. */
+export function controllerRoutes(app: INestApplication): AppRoute[] {
+  return handlerRoutes(app).map(({ method, path }) => ({ method, path }));
 }
 
 /** Every route express knows, Nest's and any added to express directly (Swagger's). */
