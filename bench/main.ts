@@ -28,6 +28,8 @@ import { median, summarize, timeCalls } from './stats.js';
 
 // `npm run bench -- crash [--kills N]`: the crash bench (bench/crash.ts) instead of the scale phases.
 if (process.argv[2] === 'crash') process.exit(await (await import('./crash.js')).runCrashBench(process.argv.slice(3)));
+// `npm run bench -- queue-scale [--cases N]`: the payment queue's query over N cases (bench/queue-scale.ts).
+if (process.argv[2] === 'queue-scale') process.exit(await (await import('./queue-scale.js')).runQueueScaleBench(process.argv.slice(3)));
 
 const { values } = parseArgs({
   options: {
