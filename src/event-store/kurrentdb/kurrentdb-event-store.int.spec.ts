@@ -36,6 +36,8 @@ if (url) {
   const reason = `KurrentDB contract leg skipped: no KURRENTDB_URL set and no Docker engine (${docker?.why ?? 'not checked'})`;
   console.warn(reason);
   describe('event store contract: kurrentdb', () => {
+    // Skipped on purpose: no KurrentDB server can run here (see `reason`); the protocol-server leg
+    // (kurrentdb-protocol.int.spec.ts) runs the same contract suite against the adapter meanwhile.
     it.skip(reason, () => undefined);
   });
 }

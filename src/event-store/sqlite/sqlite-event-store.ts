@@ -26,7 +26,8 @@ import { BackgroundVerification, type BackgroundVerificationOptions } from './ba
 import type { ScanProgress } from './chain-scan.js';
 import { PollingSubscription } from './polling-subscription.js';
 
-interface EventRow {
+/** An `events` row as stored (shared with the chain scan). */
+export interface EventRow {
   position: number;
   stream: string;
   version: number;
