@@ -27,15 +27,31 @@ export function localDate(year: number, month: number, day: number): LocalDate {
   return assertLocalDate(`${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`);
 }
 
+// Deciders and the demo kommun compare and step the same few thousand dates millions of times; the
+// regex check and Date.UTC dominated their profiles. Only dates that passed the check are remembered.
+const MEMO_LIMIT = 50_000;
+const dayNumbers = new Map<string, number>();
+const datesByDay = new Map<number, LocalDate>();
+
 /** Days since 1970-01-01. */
 export function toDayNumber(date: LocalDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   assertLocalDate(date);
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+  const n = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+  if (dayNumbers.size >= MEMO_LIMIT) dayNumbers.clear();
+  dayNumbers.set(date, n);
+  return n;
 }
 
 export function fromDayNumber(dayNumber: number): LocalDate {
+  const known = datesByDay.get(dayNumber);
+  if (known !== undefined) return known;
   const d = new Date(dayNumber * MS_PER_DAY);
-  return localDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  const date = localDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  if (datesByDay.size >= MEMO_LIMIT) datesByDay.clear();
+  datesByDay.set(dayNumber, date);
+  return date;
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
