@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     runs: { type: 'string' },
     'skip-http': { type: 'boolean' },
+    'generate-only': { type: 'boolean' },
+    'log-from': { type: 'string' },
   },
 });
 
@@ -74,18 +76,36 @@ async function main(): Promise<void> {
   const machine = { loadAverageAtStart: loadavg().map((l) => round(l, 1)), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30, 1), platform: `${process.platform} ${process.arch}` };
   log(`bench: ${households} households, today ${today}, seed ${seed}, ${runs} runs of the cheap measures; ${machine.cpus} cores, Node ${machine.node}; in ${dir}`);
 
-  // ——— generate ———
-  const store = new SqliteEventStore(eventsPath);
-  let lastLog = 0;
-  const generated: KommunSummary = await generateKommun(store, { households, today, seed, workers: 1 }, (p) => {
-    if (Date.now() - lastLog < 5000 && p.households < p.of) return;
-    lastLog = Date.now();
-    log(`  generate: ${p.households}/${p.of} households, ${p.events} events, ${Math.round(p.events / p.seconds)} events/s`);
-  });
-  const storeBytesAfterGenerate = bytesOf(eventsPath);
+  // ——— generate (or copy a log generated earlier: the full size takes a while to tell) ———
+  let generated: KommunSummary;
+  let storeBytesAfterGenerate: number;
+  let reusedFrom: string | null = null;
+  if (values['log-from']) {
+    // A pristine log made by `--generate-only` with the same --households/--today/--seed, copied
+    // so that this run's command load does not change it for the next run.
+    const from = resolve(values['log-from']);
+    const saved = JSON.parse(readFileSync(`${from}.summary.json`, 'utf8')) as { generated: KommunSummary; storeBytes: number; options: { households: number; today: string; seed: number } };
+    if (saved.options.households !== households || saved.options.today !== today || saved.options.seed !== seed) {
+      throw new Error(`--log-from ${from} was generated with ${JSON.stringify(saved.options)}, not households ${households}, today ${today}, seed ${seed}`);
+    }
+    log(`generate: copying the log generated earlier from ${from} (${(saved.storeBytes / 2 ** 30).toFixed(1)} GB)`);
+    copyFileSync(from, eventsPath);
+    ({ generated, storeBytes: storeBytesAfterGenerate } = saved);
+    reusedFrom = from;
+  } else {
+    const store = new SqliteEventStore(eventsPath);
+    let lastLog = 0;
+    generated = await generateKommun(store, { households, today, seed, workers: 1 }, (p) => {
+      if (Date.now() - lastLog < 5000 && p.households < p.of) return;
+      lastLog = Date.now();
+      log(`  generate: ${p.households}/${p.of} households, ${p.events} events, ${Math.round(p.events / p.seconds)} events/s`);
+    });
+    await store.close();
+    storeBytesAfterGenerate = bytesOf(eventsPath);
+    writeFileSync(`${eventsPath}.summary.json`, `${JSON.stringify({ generated, storeBytes: storeBytesAfterGenerate, options: { households, today, seed }, at: new Date().toISOString(), machine })}\n`);
+  }
   log(`generate: ${generated.events} events in ${generated.seconds.toFixed(1)} s (${generated.eventsPerSec}/s), ${(storeBytesAfterGenerate / 2 ** 20).toFixed(0)} MB`);
-
-  await store.close();
+  if (values['generate-only']) return;
 
   // ——— rebuild in a child process ———
   const rebuildRuns: Array<{ events: number; seconds: number; eventsPerSec: number; peakRssMb: number }> = [];
@@ -230,7 +250,7 @@ async function main(): Promise<void> {
       seed,
       runs,
       quick,
-      generate: { events: generated.events, appends: generated.appends, transactions: generated.transactions, seconds: round(generated.seconds, 1), eventsPerSec: generated.eventsPerSec, storeMb: round(storeBytesAfterGenerate / 2 ** 20, 0), bytesPerEvent: Math.round(storeBytesAfterGenerate / generated.events), month: generated.month, paymentDate: generated.paymentDate, scenarios: generated.scenarios },
+      generate: { reusedFrom, events: generated.events, appends: generated.appends, transactions: generated.transactions, seconds: round(generated.seconds, 1), eventsPerSec: generated.eventsPerSec, storeMb: round(storeBytesAfterGenerate / 2 ** 20, 0), bytesPerEvent: Math.round(storeBytesAfterGenerate / generated.events), month: generated.month, paymentDate: generated.paymentDate, scenarios: generated.scenarios },
       fsync: fsyncRuns.map((r) => round(r.perSec, 0)),
       commands: commandRuns.map((r) => ({ perSec: round(r.perSec, 0), rawFsyncTxPerSec: round(r.rawFsyncTxPerSec, 0), ratio: round(r.perSec / r.rawFsyncTxPerSec, 2), p50Ms: round(r.p50Ms, 1), p99Ms: round(r.p99Ms, 1), commands: r.commands, transactions: r.transactions, appendsPerTransaction: round(r.commands / Math.max(1, r.transactions), 1), errors: r.errors })),
       emmett: { driven: 'one call at a time (its store opens a connection per call and fails under concurrent calls)', runs: emmettRuns.map((r) => ({ perSec: round(r.perSec, 0), p99Ms: round(r.p99Ms, 1), errors: r.errors })), synchronous: emmettRuns[0]?.synchronous },
