@@ -33,16 +33,18 @@ export async function runCommandsBench(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`bench commands: ${runs} × (fsync ${fsyncSeconds} s, ${callers} callers ${seconds} s) on ${values.log ? `a copy of ${values.log}` : 'a fresh store'}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const store = new SqliteEventStore(path);
-  const pairs: Array<{ fsync: number; commands: number; ratio: number; p50Ms: number; p99Ms: number; appendsPerTransaction: number; errors: number }> = [];
+  const pairs: Array<{ fsync: number; commands: number; ratio: number; p50Ms: number; p99Ms: number; appendsPerTransaction: number; cpuUsPerCommand: number; errors: number }> = [];
   for (let i = 0; i < runs; i++) {
     const f = rawFsync(join(dir, 'fsync.sqlite'), fsyncSeconds * 1000);
     const before = store.stats();
+    const cpu0 = process.cpuUsage();
     const r = await commandLoad(store, callers, seconds * 1000);
+    const cpu = process.cpuUsage(cpu0);
     const after = store.stats();
     const tx = after.transactions - before.transactions;
-    const pair = { fsync: Math.round(f.perSec), commands: Math.round(r.perSec), ratio: Math.round((r.perSec / f.perSec) * 100) / 100, p50Ms: Math.round(r.p50Ms * 10) / 10, p99Ms: Math.round(r.p99Ms * 10) / 10, appendsPerTransaction: Math.round((r.commands / Math.max(1, tx)) * 10) / 10, errors: r.errors };
+    const pair = { fsync: Math.round(f.perSec), commands: Math.round(r.perSec), ratio: Math.round((r.perSec / f.perSec) * 100) / 100, p50Ms: Math.round(r.p50Ms * 10) / 10, p99Ms: Math.round(r.p99Ms * 10) / 10, appendsPerTransaction: Math.round((r.commands / Math.max(1, tx)) * 10) / 10, cpuUsPerCommand: Math.round((cpu.user + cpu.system) / Math.max(1, r.commands)), errors: r.errors };
     pairs.push(pair);
-    log(`fsync ${pair.fsync} tx/s; commands ${pair.commands}/s (×${pair.ratio.toFixed(2)}), p50 ${pair.p50Ms} ms, p99 ${pair.p99Ms} ms, ${pair.appendsPerTransaction} appends/tx, ${pair.errors} errors`);
+    log(`fsync ${pair.fsync} tx/s; commands ${pair.commands}/s (×${pair.ratio.toFixed(2)}), p50 ${pair.p50Ms} ms, p99 ${pair.p99Ms} ms, ${pair.appendsPerTransaction} appends/tx, ${pair.cpuUsPerCommand} µs CPU/command, ${pair.errors} errors`);
   }
   await store.close();
   const result = {
@@ -50,6 +52,7 @@ export async function runCommandsBench(argv: string[]): Promise<number> {
     commandsPerSec: median(pairs.map((p) => p.commands)),
     commandsVsRawFsync: median(pairs.map((p) => p.ratio)),
     commandP99Ms: median(pairs.map((p) => p.p99Ms)),
+    cpuUsPerCommand: median(pairs.map((p) => p.cpuUsPerCommand)),
     pairs,
     load: loadavg().map((l) => Math.round(l * 10) / 10),
   };
