@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.port.js';
 import { DomainRuleError } from '../shared/errors.js';
 import type { CommandContext, Decider, DomainEvent } from './decider.js';
-import { uuidFromSeed } from '../shared/ids.js';
+import { uuidFromSeed, uuidV7 } from '../shared/ids.js';
 import { foldAll, foldOn, learnKey, stateCacheOf, type Fold } from './state-cache.js';
 
 export interface CommandResult<S> {
@@ -117,7 +116,7 @@ function pick(e: RecordedEvent) {
  * past every other check still collapse into one write in the store.
  */
 function toNewEvent(stream: string, e: DomainEvent, index: number, ctx: CommandContext): NewEvent {
-  const id = ctx.idempotencyKey ? uuidFromSeed(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : randomUUID();
+  const id = ctx.idempotencyKey ? uuidFromSeed(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : uuidV7();
   return {
     id,
     type: e.type,
