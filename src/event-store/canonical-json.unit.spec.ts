@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { chainHash } from './chain.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -114,5 +115,17 @@ describe('canonical JSON, the bytes every chain hash covers', () => {
     expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow(TypeError);
     expect(() => canonicalJson({ a: () => 1 })).toThrow(TypeError);
     expect(() => canonicalJson(10n)).toThrow(TypeError);
+  });
+});
+
+describe('the chain hash', () => {
+  it('is the SHA-256 of the canonical JSON of the event and its link, whatever the form of the event', () => {
+    const r = prng(11);
+    for (let i = 0; i < 300; i++) {
+      const e = { type: `T${i}`, schemaVersion: 1 + (i % 3), data: randomValue(r, 1), metadata: { actor: 'a', role: 'r', correlationId: String(i), causationId: null, idempotencyKey: null, recordedAt: 'x' } };
+      const prev = i % 2 ? null : 'cd'.repeat(32);
+      const expected = createHash('sha256').update(firstCanonicalJson({ type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata, prevHash: prev })).digest('hex');
+      expect(chainHash(e, prev)).toBe(expected);
+    }
   });
 });

@@ -240,9 +240,14 @@ export class SqliteEventStore implements EventStore {
 
   /** The same ids again: the first result, nothing written. Some of them only: a conflict. */
   private findDuplicate(stream: string, events: readonly NewEvent[]): AppendResult | null {
-    const found = events.map((e) => this.stmt.byId.get(e.id));
+    let any = false;
+    const found = events.map((e) => {
+      const f = this.stmt.byId.get(e.id);
+      any ||= f !== undefined;
+      return f;
+    });
+    if (!any) return null;
     const present = found.filter((f) => f !== undefined);
-    if (present.length === 0) return null;
     const sameBatch =
       present.length === events.length &&
       found.every((f, i) => f!.stream === stream && f!.version === found[0]!.version + i);
