@@ -30,6 +30,8 @@ import { median, summarize, timeCalls } from './stats.js';
 if (process.argv[2] === 'crash') process.exit(await (await import('./crash.js')).runCrashBench(process.argv.slice(3)));
 // `npm run bench -- queue-scale [--cases N]`: the payment queue's query over N cases (bench/queue-scale.ts).
 if (process.argv[2] === 'queue-scale') process.exit(await (await import('./queue-scale.js')).runQueueScaleBench(process.argv.slice(3)));
+// `npm run bench -- commands [--seconds N] [--runs R] [--log PATH]`: fsync + command pairs only (bench/commands.ts).
+if (process.argv[2] === 'commands') process.exit(await (await import('./commands.js')).runCommandsBench(process.argv.slice(3)));
 
 const { values } = parseArgs({
   options: {

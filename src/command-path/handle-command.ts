@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.port.js';
 import { DomainRuleError } from '../shared/errors.js';
 import type { CommandContext, Decider, DomainEvent } from './decider.js';
-import { uuidFromSeed } from '../shared/ids.js';
+import { uuidFromSeed, uuidV7 } from '../shared/ids.js';
+import { foldAll, foldOn, learnKey, stateCacheOf, type Fold } from './state-cache.js';
 
 export interface CommandResult<S> {
   readonly stream: string;
@@ -40,6 +40,30 @@ export async function loadStream<S>(store: EventStore, stream: string, decider: 
 }
 
 /**
+ * The stream folded up to its head. A recently used stream comes from the state cache: the store is
+ * asked only for what came after the cached (version, hash), verified from there on; a stream that
+ * no longer holds that hash there (changed behind this process, or anything that does not check
+ * out) is read whole and verified, as a stream not in the cache is.
+ */
+async function loadFold<S>(store: EventStore, stream: string, decider: Pick<Decider<S, unknown>, 'initialState' | 'evolve'>): Promise<Fold<S>> {
+  const cache = stateCacheOf(store);
+  const cached = cache.get(stream, decider);
+  if (cached) {
+    const after = await store.readStreamSince(stream, { version: cached.version, hash: cached.hash });
+    if (after) {
+      if (after.length === 0) return cached;
+      const next = foldOn(cached, after);
+      cache.put(stream, next);
+      return next;
+    }
+  }
+  const fold = foldAll(decider, await store.readStream(stream, { verify: true }));
+  if (fold.version > 0) cache.put(stream, fold);
+  else cache.delete(stream);
+  return fold;
+}
+
+/**
  * The one command path: load the stream, fold evolve, decide, append with the loaded version.
  * A concurrency conflict is retried (bounded) only when the client gave no If-Match; a request
  * retried with the same Idempotency-Key is answered from the log, so it never writes twice.
@@ -52,11 +76,12 @@ export async function handleCommand<S, C>(
   ctx: CommandContext,
 ): Promise<CommandResult<S>> {
   for (let attempt = 1; ; attempt++) {
-    const loaded = await loadStream(store, stream, decider);
-    const earlier = ctx.idempotencyKey ? loaded.events.filter((e) => e.metadata.idempotencyKey === ctx.idempotencyKey) : [];
-    if (earlier.length > 0) {
-      if (ctx.requestHash && earlier[0]!.metadata.requestHash !== ctx.requestHash) throw new IdempotencyKeyReusedError(ctx.idempotencyKey!);
-      return { stream, version: earlier[earlier.length - 1]!.version, events: earlier.map(pick), state: loaded.state, replayed: true };
+    const loaded = await loadFold(store, stream, decider);
+    // Keys of the log's events up to the loaded version (the cache may know later ones: ignored).
+    const earlier = ctx.idempotencyKey ? loaded.keys.get(ctx.idempotencyKey) : undefined;
+    if (earlier && earlier.version <= loaded.version) {
+      if (ctx.requestHash && earlier.requestHash !== ctx.requestHash) throw new IdempotencyKeyReusedError(ctx.idempotencyKey!);
+      return { stream, version: earlier.version, events: earlier.events, state: loaded.state, replayed: true };
     }
     if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== loaded.version) {
       throw new ConcurrencyError(stream, ctx.expectedVersion, loaded.version);
@@ -69,6 +94,11 @@ export async function handleCommand<S, C>(
       let state = loaded.state;
       for (const e of decided) state = decider.evolve(state, e);
       const events = toAppend.map((e, i) => ({ id: e.id, type: e.type, data: e.data, version: result.nextVersion - toAppend.length + i + 1, globalPosition: result.positions[i]! }));
+      if (!result.duplicate) {
+        // Appended right after the loaded version (the expectation held): the cache follows.
+        toAppend.forEach((e, i) => learnKey(loaded.keys, { ...events[i]!, metadata: e.metadata }));
+        stateCacheOf(store).put(stream, { ...loaded, state, version: result.nextVersion, hash: result.lastHash });
+      }
       return { stream, version: result.nextVersion, events, state, replayed: result.duplicate };
     } catch (error) {
       if (error instanceof ConcurrencyError && ctx.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
@@ -86,7 +116,7 @@ function pick(e: RecordedEvent) {
  * past every other check still collapse into one write in the store.
  */
 function toNewEvent(stream: string, e: DomainEvent, index: number, ctx: CommandContext): NewEvent {
-  const id = ctx.idempotencyKey ? uuidFromSeed(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : randomUUID();
+  const id = ctx.idempotencyKey ? uuidFromSeed(`${stream}\u0000${ctx.idempotencyKey}\u0000${index}`) : uuidV7();
   return {
     id,
     type: e.type,

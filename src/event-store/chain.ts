@@ -18,13 +18,13 @@ export interface StoredLink extends Chainable {
 
 /** The link: hash over canonical JSON of the event as stored and the previous event's hash. */
 export function chainHash(event: Chainable, prevHash: string | null): string {
-  const body = canonicalJson({
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    prevHash,
-  });
+  // The canonical JSON of {type, schemaVersion, data, metadata, prevHash}, its keys in sorted order,
+  // written out directly (this runs for every event appended and verified); an absent data or
+  // metadata drops its key, which only the general form does.
+  const body =
+    event.data === undefined || event.metadata === undefined
+      ? canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, prevHash })
+      : `{"data":${canonicalJson(event.data)},"metadata":${canonicalJson(event.metadata)},"prevHash":${canonicalJson(prevHash)},"schemaVersion":${canonicalJson(event.schemaVersion)},"type":${canonicalJson(event.type)}}`;
   return createHash('sha256').update(body).digest('hex');
 }
 

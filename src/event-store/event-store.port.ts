@@ -47,6 +47,14 @@ export interface AppendResult {
   readonly positions: readonly number[];
   /** True when every event id was already stored: nothing was written. */
   readonly duplicate: boolean;
+  /** The chain hash of the event at `nextVersion` (the last of this batch, written now or before). */
+  readonly lastHash: string;
+}
+
+/** Where a reader left a stream: its version then and the hash of the event at that version. */
+export interface StreamHead {
+  readonly version: number;
+  readonly hash: string;
 }
 
 export interface ReadStreamOptions {
@@ -126,6 +134,14 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult>;
   /** Events with upcasters applied; [] for a stream that does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events after `since` (upcast, their links checked from `since.hash`), for a reader that
+   * holds the stream up to there (the command path's state cache). Null when the stream no longer
+   * holds that hash at that version, or anything after it does not check out: read the whole
+   * stream again, verified (which throws `ChainBrokenError` where the chain is broken). A refused
+   * stream throws `ChainBrokenError` here too.
+   */
+  readStreamSince(stream: string, since: StreamHead): Promise<RecordedEvent[] | null>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription over the whole log: history first, then live. */
   subscribeToAll(options: SubscribeOptions): LiveSubscription;

@@ -24,7 +24,7 @@ import {
   type ReadPosition,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import { chainHash, verifyChain } from '../chain.js';
+import { chainHash, linkProblem, verifyChain } from '../chain.js';
 import {
   ChainBrokenError,
   ConcurrencyError,
@@ -42,6 +42,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamHead,
   type SubscribeOptions,
 } from '../event-store.port.js';
 import { UpcasterRegistry } from '../upcasters.js';
@@ -191,7 +192,7 @@ export class KurrentDbEventStore implements EventStore {
         continue;
       }
       const positions = await this.positionsOf(stream, tail.version + 1, proposed);
-      return { nextVersion: Number(nextExpectedRevision) + 1, positions, duplicate: false };
+      return { nextVersion: Number(nextExpectedRevision) + 1, positions, duplicate: false, lastHash: prevHash! };
     }
   }
 
@@ -199,6 +200,30 @@ export class KurrentDbEventStore implements EventStore {
     const raw = await this.readStreamRaw(stream, options);
     if (options.verify && (options.fromVersion ?? 1) <= 1 && options.toVersion === undefined) this.check(stream, raw);
     return raw.map((e) => this.upcasters.upcast(e));
+  }
+
+  /**
+   * Read from the revision of `since` (revision = version − 1): the first event must be the one at
+   * `since.version` carrying `since.hash`, and every event after it must link on from there.
+   */
+  async readStreamSince(stream: string, since: StreamHead): Promise<RecordedEvent[] | null> {
+    const known = this.refused.get(stream);
+    if (known) throw new ChainBrokenError(known);
+    if (!Number.isSafeInteger(since.version) || since.version < 1) return null;
+    const raw = await this.readStreamRaw(stream, { fromVersion: since.version });
+    const anchor = raw[0];
+    if (!anchor || anchor.version !== since.version || anchor.hash !== since.hash) return null;
+    let prev = since.hash;
+    for (let i = 1; i < raw.length; i++) {
+      const e = raw[i]!;
+      if (linkProblem(e, since.version + i, prev) !== null) return null;
+      prev = e.hash;
+    }
+    const last = raw[raw.length - 1]!;
+    this.verifiedHeads.delete(stream);
+    this.verifiedHeads.set(stream, { version: last.version, hash: last.hash });
+    if (this.verifiedHeads.size > 20_000) this.verifiedHeads.delete(this.verifiedHeads.keys().next().value!);
+    return raw.slice(1).map((e) => this.upcasters.upcast(e));
   }
 
   /** One read of the stream; only what this process has not verified before is hashed. */
@@ -775,7 +800,8 @@ function duplicateResult(stream: string, events: readonly NewEvent[], stored: Re
   if (!sameBatch) {
     throw new IdempotencyConflictError(stream, `event ids ${events.map((e) => e.id).join(', ')} were already used for other events`);
   }
-  return { nextVersion: present[present.length - 1]!.version, positions: present.map((f) => f.globalPosition), duplicate: true };
+  const last = present[present.length - 1]!;
+  return { nextVersion: last.version, positions: present.map((f) => f.globalPosition), duplicate: true, lastHash: last.hash };
 }
 
 // --- validation and errors -----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chainHash, verifyChain } from '../chain.js';
+import { chainHash, linkProblem, verifyChain } from '../chain.js';
 import {
   ChainBrokenError,
   ConcurrencyError,
@@ -19,6 +19,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamHead,
   type SubscribeOptions,
 } from '../event-store.port.js';
 import { UpcasterRegistry } from '../upcasters.js';
@@ -107,6 +108,8 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt;
   /** A stream's rows and its head row, in one read transaction (one snapshot). */
   private readonly readWithHead: (stream: string) => { rows: EventRow[]; head: { version: number; last_hash: string | null } | undefined };
+  /** The hash stored at a version, the rows after it and the head row, in one read transaction. */
+  private readonly readAfter: (stream: string, version: number) => { anchor: string | undefined; rows: EventRow[]; head: { version: number; last_hash: string | null } | undefined };
   // ——— what the store can vouch for ———
   /** Set once the file is known damaged: from then on nothing is read or written. */
   private damage: string | null = null;
@@ -139,13 +142,23 @@ export class SqliteEventStore implements EventStore {
       streamHead: this.db.prepare<[string], { version: number; last_hash: string | null }>('SELECT version, last_hash FROM streams WHERE stream = ?'),
       upsertHead: this.db.prepare('INSERT INTO streams (stream, version, last_hash) VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash'),
       insert: this.db.prepare('INSERT INTO events (stream, version, id, type, schema_version, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      byId: this.db.prepare<[string], { position: number; stream: string; version: number }>('SELECT position, stream, version FROM events WHERE id = ?'),
+      byId: this.db.prepare<[string], { position: number; stream: string; version: number; hash: string }>('SELECT position, stream, version, hash FROM events WHERE id = ?'),
+      hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash FROM events WHERE stream = ? AND version = ?'),
+      // Prepared once: a group runs one savepoint per caller, so parsing them per append shows up.
+      savepoint: this.db.prepare('SAVEPOINT one_append'),
+      release: this.db.prepare('RELEASE one_append'),
+      rollbackTo: this.db.prepare('ROLLBACK TO one_append'),
       readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version'),
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
     this.readWithHead = this.db.transaction((stream: string) => ({ rows: this.stmt.readStream.all(stream, 1, Number.MAX_SAFE_INTEGER), head: this.stmt.streamHead.get(stream) }));
+    this.readAfter = this.db.transaction((stream: string, version: number) => ({
+      anchor: this.stmt.hashAt.get(stream, version)?.hash,
+      rows: this.stmt.readStream.all(stream, version + 1, Number.MAX_SAFE_INTEGER),
+      head: this.stmt.streamHead.get(stream),
+    }));
   }
 
   append(stream: string, events: readonly NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
@@ -173,13 +186,13 @@ export class SqliteEventStore implements EventStore {
     const run = this.db.transaction(() => {
       for (const pending of group) {
         // A savepoint per caller: a surprise constraint error undoes only that caller's rows.
-        this.db.exec('SAVEPOINT one_append');
+        this.stmt.savepoint.run();
         try {
           outcomes.push({ ok: true, result: this.writeOne(pending) });
-          this.db.exec('RELEASE one_append');
+          this.stmt.release.run();
         } catch (error) {
-          this.db.exec('ROLLBACK TO one_append');
-          this.db.exec('RELEASE one_append');
+          this.stmt.rollbackTo.run();
+          this.stmt.release.run();
           outcomes.push({ ok: false, error });
         }
       }
@@ -222,19 +235,25 @@ export class SqliteEventStore implements EventStore {
       prev = hash;
     }
     this.stmt.upsertHead.run(stream, version, prev);
-    return { nextVersion: version, positions, duplicate: false };
+    return { nextVersion: version, positions, duplicate: false, lastHash: prev! };
   }
 
   /** The same ids again: the first result, nothing written. Some of them only: a conflict. */
   private findDuplicate(stream: string, events: readonly NewEvent[]): AppendResult | null {
-    const found = events.map((e) => this.stmt.byId.get(e.id));
+    let any = false;
+    const found = events.map((e) => {
+      const f = this.stmt.byId.get(e.id);
+      any ||= f !== undefined;
+      return f;
+    });
+    if (!any) return null;
     const present = found.filter((f) => f !== undefined);
-    if (present.length === 0) return null;
     const sameBatch =
       present.length === events.length &&
       found.every((f, i) => f!.stream === stream && f!.version === found[0]!.version + i);
     if (!sameBatch) throw new IdempotencyConflictError(stream, `event ids ${events.map((e) => e.id).join(', ')} were already used for other events`);
-    return { nextVersion: found[found.length - 1]!.version, positions: found.map((f) => f!.position), duplicate: true };
+    const last = found[found.length - 1]!;
+    return { nextVersion: last.version, positions: found.map((f) => f!.position), duplicate: true, lastHash: last.hash };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -242,6 +261,42 @@ export class SqliteEventStore implements EventStore {
     if (!options.verify || !whole) return this.readStreamRaw(stream, options).map((e) => this.upcasters.upcast(e));
     const raw = this.readVerified(stream);
     return raw.map((e) => this.upcasters.upcast(e));
+  }
+
+  /**
+   * For a reader holding the stream up to `since`: when the head row still says `since`, one
+   * primary-key lookup and nothing to parse. Otherwise the hash at `since.version`, the rows after
+   * it and the head row in one read transaction (another process appending meanwhile cannot look
+   * like a change). Rows this store verified before (or a complete background pass covered) are
+   * trusted as in readVerified; the others are hashed from `since.hash` on. Anything that does not
+   * check out answers null, and the caller's whole verified read decides what is broken.
+   */
+  async readStreamSince(stream: string, since: StreamHead): Promise<RecordedEvent[] | null> {
+    this.assertOpen();
+    const refused = this.refused.get(stream);
+    if (refused) throw new ChainBrokenError(refused);
+    const current = this.guard(() => this.stmt.streamHead.get(stream));
+    if (current && current.version === since.version && current.last_hash === since.hash) return [];
+    const { anchor, rows, head } = this.guard(() => this.readAfter(stream, since.version));
+    if (anchor === undefined || anchor !== since.hash || rows.length === 0 || !head) return null;
+    const { events, unreadable } = parseRows(rows);
+    if (unreadable) return null;
+    const n = events.length;
+    let trusted = 0;
+    const cached = this.verifiedHeads.get(stream);
+    const at = cached ? cached.version - since.version - 1 : -1;
+    if (cached && at >= 0 && at < n && events[at]!.version === cached.version && events[at]!.hash === cached.hash) trusted = at + 1;
+    while (trusted < n && events[trusted]!.globalPosition <= this.verifiedThrough && events[trusted]!.version === since.version + trusted + 1) trusted += 1;
+    let prev = trusted > 0 ? events[trusted - 1]!.hash : since.hash;
+    for (let i = trusted; i < n; i++) {
+      const e = events[i]!;
+      if (linkProblem(e, since.version + i + 1, prev) !== null) return null;
+      prev = e.hash;
+    }
+    const last = events[n - 1]!;
+    if (head.version !== last.version || head.last_hash !== last.hash) return null;
+    this.rememberVerified(stream, last.version, last.hash);
+    return events.map((e) => this.upcasters.upcast(e));
   }
 
   /**
@@ -313,8 +368,7 @@ export class SqliteEventStore implements EventStore {
     const cached = this.verifiedHeads.get(stream);
     const before = result.nextVersion - result.positions.length;
     if (!cached || cached.version !== before) return;
-    const head = this.stmt.streamHead.get(stream);
-    if (head?.last_hash && head.version === result.nextVersion) this.rememberVerified(stream, head.version, head.last_hash);
+    this.rememberVerified(stream, result.nextVersion, result.lastHash);
   }
 
   private readStreamRaw(stream: string, options: ReadStreamOptions = {}): RecordedEvent[] {

@@ -178,8 +178,29 @@ export function eventStoreContract(name: string, setup: (upcasters: UpcasterRegi
         // A verified read (the command path's) refuses it, and so does every check after.
         await expect(store.readStream(stream, { verify: true })).rejects.toBeInstanceOf(ChainBrokenError);
         await expect(store.assertIntact(stream)).rejects.toBeInstanceOf(ChainBrokenError);
+        await expect(store.readStreamSince(stream, { version: 1, hash: read[0]!.hash })).rejects.toBeInstanceOf(ChainBrokenError);
         expect(store.integrity().brokenStreams.map((b) => b.stream)).toContain(stream);
       }
+    });
+
+    it('reads only what came after a version the reader holds, anchored on that version\'s hash', async () => {
+      const stream = s('since');
+      const first = await store.append(stream, [ev('A', { n: 1 }), ev('B', { n: 2 })], { expectedVersion: 'no_stream' });
+      const held = await store.readStream(stream, { verify: true });
+      expect(first.lastHash).toBe(held[1]!.hash);
+      expect(await store.readStreamSince(stream, { version: 2, hash: held[1]!.hash })).toEqual([]);
+      const second = await store.append(stream, [ev('ContractRenamedField', { amountKr: 10 }), ev('D', { n: 4 })], { expectedVersion: 2 });
+      const after = await store.readStreamSince(stream, { version: 2, hash: held[1]!.hash });
+      expect(after?.map((e) => [e.type, e.version])).toEqual([['ContractRenamedField', 3], ['D', 4]]);
+      expect(after?.[0]!.data).toEqual({ amountOre: 1000 });
+      expect(after?.[0]!.prevHash).toBe(held[1]!.hash);
+      expect(after?.[1]!.hash).toBe(second.lastHash);
+      // From further back, the same events and the ones before them.
+      expect((await store.readStreamSince(stream, { version: 1, hash: held[0]!.hash }))?.map((e) => e.version)).toEqual([2, 3, 4]);
+      // A hash the stream does not hold at that version, a version past its end, a stream that is not there: read it whole.
+      expect(await store.readStreamSince(stream, { version: 1, hash: held[1]!.hash })).toBeNull();
+      expect(await store.readStreamSince(stream, { version: 5, hash: second.lastHash })).toBeNull();
+      expect(await store.readStreamSince(s('since-none'), { version: 1, hash: held[0]!.hash })).toBeNull();
     });
 
     it('applies upcasters on every read, leaving the stored event (and its hash) as written', async () => {
