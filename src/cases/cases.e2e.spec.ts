@@ -23,7 +23,7 @@ describe('cases over HTTP', () => {
   it('answers /health with the store kind and the last position, and serves the API docs', async () => {
     const h = await t.http().get('/health').expect(200);
     expect(h.body.store).toEqual({ kind: 'sqlite', reachable: true, lastPosition: 0 });
-    expect(h.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['case-directory', 'caseload', 'payment-queue', 'portal', 'timeline']);
+    expect(h.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['case-directory', 'caseload', 'payment-queue', 'portal']);
     const docs = await t.http().get('/docs-json').expect(200);
     expect(docs.body.paths['/cases']).toBeDefined();
     await t.http().get('/docs').expect(200);

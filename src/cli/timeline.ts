@@ -1,17 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { AppConfig } from '../config/config.js';
-import { caseStream } from '../cases/case-state.js';
 import { createEventStore } from '../event-store/event-store.module.js';
 import { registerUpcasters } from '../event-store/upcaster-registrations.js';
 import { UpcasterRegistry } from '../event-store/upcasters.js';
-import { describeEvent } from '../read-models/timeline/describe-event.js';
-import '../read-models/timeline/texts.js';
 import { parseAsOf } from '../read-models/timeline/timeline.controller.js';
 import { timelineHtml } from '../read-models/timeline/timeline.html.js';
+import { readTimeline } from '../read-models/timeline/timeline.reader.js';
 
 /**
- * `timeline <caseId> [--as-of <date|timestamp>] [--html]`: an auditor's reading of one case,
- * straight from the log (not the read model), with the chain verified first.
+ * `timeline <caseId> [--as-of <date|timestamp>] [--html]`: an auditor's reading of one case, from
+ * its stream as the service reads it, with every link of the chain hashed again; a broken chain
+ * shows where it breaks and the entries before it (exit 1).
  */
 export async function run(args: string[], config: AppConfig): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'as-of': { type: 'string' }, html: { type: 'boolean' } } });
@@ -23,18 +22,17 @@ export async function run(args: string[], config: AppConfig): Promise<number> {
   const asOf = parseAsOf(values['as-of']);
   const store = await createEventStore(config, registerUpcasters(new UpcasterRegistry()));
   try {
-    const events = await store.readStream(caseStream(caseId));
-    if (events.length === 0) {
+    const timeline = await readTimeline(store, caseId, { asOf, check: 'full_rehash', showBrokenChain: true });
+    if (!timeline) {
       console.error(`no case ${caseId} in ${config.eventStore === 'sqlite' ? config.sqlitePath : 'the store'}`);
       return 1;
     }
-    const chain = await store.verifyStream(caseStream(caseId));
-    const entries = events.map(describeEvent).filter((e) => !asOf || e.recordedAt <= asOf);
+    const { chain, entries } = timeline;
     if (values.html) {
       process.stdout.write(timelineHtml({ caseId, asOf: asOf ?? null, generatedAt: new Date().toISOString(), chain, entries }));
       return chain.ok ? 0 : 1;
     }
-    console.log(`Ärende ${caseId}${asOf ? ` per ${asOf}` : ''} — ${chain.ok ? `hashkedjan obruten (${chain.events} händelser)` : `HASHKEDJAN BRUTEN vid version ${chain.firstBroken?.version}: ${chain.firstBroken?.reason}`}`);
+    console.log(`Ärende ${caseId}${asOf ? ` per ${asOf}` : ''} — ${chain.ok ? `hashkedjan obruten (${chain.events} händelser)` : `HASHKEDJAN BRUTEN vid version ${chain.firstBroken?.version}: ${chain.firstBroken?.reason} (händelserna därifrån visas inte)`}`);
     for (const e of entries) {
       console.log(`\n#${e.version}  ${e.recordedAt}  ${e.title}  [${e.actor}, ${e.role}]`);
       console.log(`    ${e.text}`);

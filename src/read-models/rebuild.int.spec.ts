@@ -76,7 +76,8 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
     expect(await store.lastPosition()).toBe(events);
     expect(events).toBeGreaterThan(HOUSEHOLDS * 50);
     expect(liveDb.prepare('SELECT COUNT(*) AS n FROM queue_cases').get()).toEqual({ n: HOUSEHOLDS });
-    expect(liveDb.prepare('SELECT COUNT(*) AS n FROM timeline_entries').get()).toEqual({ n: events });
+    // The timeline is read from each case's stream: the read DB holds no copy of it.
+    expect(liveDb.prepare("SELECT name FROM sqlite_master WHERE name = 'timeline_entries'").get()).toBeUndefined();
   });
 
   it.each(ALL_PROJECTIONS.map((p) => [p.name, p] as const))('%s: rebuilt is identical to live', (_name, projection) => {

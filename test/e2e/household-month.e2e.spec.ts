@@ -109,7 +109,7 @@ describe('a household\'s month, from application to money in the account', () =>
 
     // The timeline: every fact in order, in Swedish, chain intact; as of before the decision, no decision.
     const timeline = await t.http().get(`${c}/timeline`).set(hl).expect(200);
-    expect(timeline.body.chain.ok).toBe(true);
+    expect(timeline.body.chain).toEqual({ ok: true, events: 12, check: 'verified_read' });
     const types = timeline.body.entries.map((e: { type: string }) => e.type);
     expect(types).toEqual([
       'CaseOpened', 'ActivityRequirementSet', 'ApplicationSubmitted', 'CompletionRequested', 'CompletionReceived', 'ActivityReported',
@@ -121,6 +121,15 @@ describe('a household\'s month, from application to money in the account', () =>
     const before = await t.http().get(`${c}/timeline?asOf=${timelineBeforeDecision}`).set(hl).expect(200);
     expect(before.body.entries.map((e: { type: string }) => e.type)).not.toContain('DecisionMade');
     expect(before.body.entries.map((e: { type: string }) => e.type)).toContain('CalculationMade');
+    // A date is the end of that day in Stockholm: the decision of 17 December is in, its communication not.
+    const dayOfDecision = await t.http().get(`${c}/timeline?asOf=2026-12-17`).set(hl).expect(200);
+    expect(dayOfDecision.body.entries.map((e: { type: string }) => e.type).slice(-2)).toEqual(['CalculationMade', 'DecisionMade']);
+    // The auditor's full check hashes every link again and says so; a bad value writes nothing and names the field.
+    const full = await t.http().get(`${c}/timeline?verify=full`).set(as('rev-rut', 'revisor')).expect(200);
+    expect(full.body.chain).toEqual({ ok: true, events: 12, check: 'full_rehash' });
+    expect(full.body.entries).toEqual(timeline.body.entries);
+    const bad = await t.http().get(`${c}/timeline?verify=yes`).set(hl).expect(400);
+    expect(bad.body.violations).toEqual([{ field: 'verify', rule: 'isIn', value: 'yes', message: 'full' }]);
     const html = await t.http().get(`${c}/timeline?format=html`).set(hl).expect(200);
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.text).toContain('Hashkedjan är obruten');

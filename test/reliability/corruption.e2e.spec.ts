@@ -112,9 +112,11 @@ describe('corruption: found, named, and refused', () => {
       expect((await api.get(`/cases/${anna}/timeline`, hl)).status).toBe(503);
       expect((await api.get(`/portal/cases/${anna}`, as('198112189876', 'klient'))).status).toBe(503);
       // The auditor still reads the timeline, which says where the chain breaks.
-      const audit = await api.get<{ chain: { ok: boolean; firstBroken: { version: number } } }>(`/cases/${anna}/timeline`, as('rev-rut', 'revisor'));
+      const audit = await api.get<{ chain: { ok: boolean; firstBroken: { version: number } }; entries: Array<{ type: string }> }>(`/cases/${anna}/timeline`, as('rev-rut', 'revisor'));
       expect(audit.status).toBe(200);
-      expect(audit.body.chain).toMatchObject({ ok: false, firstBroken: { version: 2 } });
+      expect(audit.body.chain).toMatchObject({ ok: false, events: 2, check: 'verified_read', firstBroken: { version: 2 } });
+      // Only what the chain still vouches for: the changed application is not shown.
+      expect(audit.body.entries.map((e) => e.type)).toEqual(['CaseOpened']);
       // Nothing was written for the refused case; the rest of the kommun is served as usual.
       expect((await api.get<{ store: { lastPosition: number } }>('/health')).body.store.lastPosition).toBe(lastPosition);
       expect((await api.get(`/cases/${bo}`, hl)).status).toBe(200);

@@ -1,15 +1,14 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type Database from 'better-sqlite3';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { READ_DB } from '../../platform/read-db.js';
+import { CurrentIdentity, type Identity } from '../../platform/identity.js';
+import { POLICY } from '../../security/policy.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { isLocalDate } from '../../shared/dates.js';
-import { caseStream } from '../../cases/case-state.js';
-import { readTimeline } from './timeline.projection.js';
 import { timelineHtml, type TimelineDocument } from './timeline.html.js';
+import { readTimeline, type ChainCheck } from './timeline.reader.js';
 
 /** `2026-12-01` → the end of that day in Stockholm; a timestamp → itself (normalised to UTC ISO). */
 export function parseAsOf(value: string | undefined): string | undefined {
@@ -27,23 +26,42 @@ export function parseAsOf(value: string | undefined): string | undefined {
   return new Date(t).toISOString();
 }
 
+/** `verify=full` → every link hashed again; absent → the store's verified read. */
+export function parseChainCheck(value: unknown): ChainCheck {
+  if (value === undefined) return 'verified_read';
+  if (value === 'full') return 'full_rehash';
+  const shown = (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 40);
+  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `verify must be full (or left out), got ${JSON.stringify(shown)}`, violations: [{ field: 'verify', rule: 'isIn', value: shown, message: 'full' }] });
+}
+
+/** Who still reads a case whose chain is broken, and sees where it breaks (the auditor). */
+const READS_BROKEN_CHAIN = POLICY['GET /cases/:caseId/timeline']?.readsBrokenChain ?? [];
+
 @ApiTags('timeline')
 @Controller('cases/:caseId/timeline')
 export class TimelineController {
   constructor(
-    @Inject(READ_DB) private readonly db: Database.Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every fact, decision and payment of the case in Swedish, as of a moment; chain status; JSON or printable HTML' })
+  @ApiOperation({ summary: "Every fact, decision and payment of the case in Swedish, as of a moment, read from the case's own stream with its hash chain checked; JSON or printable HTML" })
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD (end of that day, Stockholm) or ISO timestamp' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'html'] })
-  async timeline(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Query('asOf') asOfText: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response) {
+  @ApiQuery({ name: 'verify', required: false, enum: ['full'], description: "full: every link of the chain hashed again (for an auditor); otherwise the store's verified read. `chain.check` says which was done" })
+  async timeline(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Query('asOf') asOfText: string | undefined,
+    @Query('format') format: string | undefined,
+    @Query('verify') verify: unknown,
+    @CurrentIdentity() identity: Identity,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     if (format !== undefined && format !== 'json' && format !== 'html') throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'format must be json or html', violations: [{ field: 'format', rule: 'isIn', value: format, message: 'json or html' }] });
     const asOf = parseAsOf(asOfText);
-    const doc = await this.document(caseId, asOf);
+    const check = parseChainCheck(verify);
+    const doc = await this.document(caseId, asOf, check, READS_BROKEN_CHAIN.includes(identity.role));
     if (format === 'html') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Content-Disposition', `inline; filename="arendehistorik-${caseId}.html"`);
@@ -52,17 +70,9 @@ export class TimelineController {
     return doc;
   }
 
-  async document(caseId: string, asOf: string | undefined): Promise<TimelineDocument> {
-    const all = readTimeline(this.db, caseId);
-    if (all.length === 0) throw new NotFoundError(`Ärendet ${caseId} finns inte (eller är ännu inte läst in i historiken).`);
-    const entries = asOf ? all.filter((e) => e.recordedAt <= asOf) : all;
-    const chain = await this.store.verifyStream(caseStream(caseId));
-    return {
-      caseId,
-      asOf: asOf ?? null,
-      generatedAt: this.clock.now().toISOString(),
-      chain: { ok: chain.ok, events: chain.events, ...(chain.firstBroken ? { firstBroken: { version: chain.firstBroken.version, reason: chain.firstBroken.reason } } : {}) },
-      entries,
-    };
+  async document(caseId: string, asOf: string | undefined, check: ChainCheck, showBrokenChain: boolean): Promise<TimelineDocument> {
+    const timeline = await readTimeline(this.store, caseId, { asOf, check, showBrokenChain });
+    if (!timeline) throw new NotFoundError(`Ärendet ${caseId} finns inte.`);
+    return { caseId, asOf: asOf ?? null, generatedAt: this.clock.now().toISOString(), chain: timeline.chain, entries: timeline.entries };
   }
 }

@@ -1,4 +1,5 @@
 import type { TimelineEntry } from './describe-event.js';
+import type { TimelineChain } from './timeline.reader.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -6,7 +7,7 @@ export interface TimelineDocument {
   readonly caseId: string;
   readonly asOf: string | null;
   readonly generatedAt: string;
-  readonly chain: { readonly ok: boolean; readonly events: number; readonly firstBroken?: { version: number; reason: string } };
+  readonly chain: TimelineChain;
   readonly entries: readonly TimelineEntry[];
 }
 
@@ -25,9 +26,10 @@ export function timelineHtml(doc: TimelineDocument): string {
 </tr>`,
     )
     .join('\n');
+  const checked = doc.chain.check === 'full_rehash' ? 'Kontroll: varje länk i kedjan har räknats om.' : 'Kontroll: verifierad läsning ur händelseloggen.';
   const chain = doc.chain.ok
-    ? `Hashkedjan är obruten (${doc.chain.events} händelser).`
-    : `VARNING: hashkedjan är bruten vid version ${doc.chain.firstBroken?.version}: ${esc(doc.chain.firstBroken?.reason)}`;
+    ? `Hashkedjan är obruten (${doc.chain.events} händelser). ${checked}`
+    : `VARNING: hashkedjan är bruten vid version ${doc.chain.firstBroken?.version}: ${esc(doc.chain.firstBroken?.reason)}. Händelserna från och med version ${doc.chain.firstBroken?.version} kan inte styrkas och visas inte. ${checked}`;
   return `<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><title>Ärendehistorik ${esc(doc.caseId)}</title>
 <style>
