@@ -63,7 +63,8 @@ export interface ReadStreamOptions {
   /**
    * Check the chain of the whole stream (as stored) before answering: a broken link throws
    * `ChainBrokenError`, and the stream stays refused. Only whole-stream reads are checked. The
-   * command path and every case route read this way; tools (CLI timeline, verify) read as stored.
+   * command path, the timeline and every case route read this way; `verify` and the timeline's
+   * `verify=full` hash every link again with `verifyStream` instead.
    */
   readonly verify?: boolean;
 }
