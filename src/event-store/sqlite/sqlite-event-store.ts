@@ -16,6 +16,9 @@ import {
   type IntegrityReport,
   type LiveSubscription,
   type NewEvent,
+  type ProjectionEvent,
+  type ReadForProjectionsBatch,
+  type ReadForProjectionsOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -142,6 +145,17 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare<[string], { position: number; stream: string; version: number }>('SELECT position, stream, version FROM events WHERE id = ?'),
       readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version'),
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
+      // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
+      readForProjections: this.db
+        .prepare<[number, string | null, number], [number, string, number, string, number, string | null, string | null]>(
+          `SELECT position, stream, version, type, schema_version,
+             CASE WHEN ?2 IS NULL OR type IN (SELECT value FROM json_each(?2)) THEN data END,
+             CASE WHEN ?2 IS NULL OR type IN (SELECT value FROM json_each(?2)) THEN metadata END
+           FROM events WHERE position > ?1 ORDER BY position LIMIT ?3`,
+        )
+        .raw(),
+      byPosition: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?'),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
@@ -335,6 +349,24 @@ export class SqliteEventStore implements EventStore {
     return rows.map((r) => this.upcasters.upcast(toRecorded(r)));
   }
 
+  async readForProjections(options: ReadForProjectionsOptions): Promise<ReadForProjectionsBatch> {
+    return this.readForProjectionsSync(options);
+  }
+
+  /** Synchronous form of readForProjections (a rebuild in the same thread). */
+  readForProjectionsSync({ fromPosition, limit, types }: ReadForProjectionsOptions): ReadForProjectionsBatch {
+    this.assertOpen();
+    const rows = this.guard(() => this.stmt.readForProjections.all(fromPosition, types ? JSON.stringify(types) : null, limit));
+    const events: ProjectionEvent[] = [];
+    for (const [position, stream, version, type, schemaVersion, data, metadata] of rows) {
+      if (data === null || metadata === null) continue;
+      // Only a stored schema older than the type's current one goes through the upcasters, with the whole row.
+      if (schemaVersion < this.upcasters.currentVersion(type)) events.push(this.upcasters.upcast(toRecorded(this.guard(() => this.stmt.byPosition.get(position)!))));
+      else events.push(new StoredEvent(position, stream, version, type, schemaVersion, JSON.parse(data), metadata));
+    }
+    return { events, scanned: rows.length, lastPosition: rows.length > 0 ? rows[rows.length - 1]![0] : fromPosition };
+  }
+
   subscribeToAll(options: SubscribeOptions): LiveSubscription {
     const sub = new PollingSubscription(
       (from, limit) => this.readAllSync({ fromPosition: from, limit }),
@@ -509,6 +541,23 @@ function parseRows(rows: readonly EventRow[]): { events: RecordedEvent[]; unread
     }
   }
   return { events, unreadable: null };
+}
+
+/** An event as a projection reads it; metadata is parsed only if asked for. */
+class StoredEvent implements ProjectionEvent {
+  private parsedMetadata: RecordedEvent['metadata'] | undefined;
+  constructor(
+    readonly globalPosition: number,
+    readonly stream: string,
+    readonly version: number,
+    readonly type: string,
+    readonly schemaVersion: number,
+    readonly data: unknown,
+    private readonly metadataJson: string,
+  ) {}
+  get metadata(): RecordedEvent['metadata'] {
+    return (this.parsedMetadata ??= JSON.parse(this.metadataJson) as RecordedEvent['metadata']);
+  }
 }
 
 function toRecorded(r: EventRow): RecordedEvent {
