@@ -148,14 +148,14 @@ export class SqliteEventStore implements EventStore {
       // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
       // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
       readForProjections: this.db
-        .prepare<[number, string | null, number], [number, string, number, string, number, string | null, string | null]>(
+        .prepare<[{ from: number; types: string | null; limit: number }], [number, string, number, string, number, string | null]>(
           `SELECT position, stream, version, type, schema_version,
-             CASE WHEN ?2 IS NULL OR type IN (SELECT value FROM json_each(?2)) THEN data END,
-             CASE WHEN ?2 IS NULL OR type IN (SELECT value FROM json_each(?2)) THEN metadata END
-           FROM events WHERE position > ?1 ORDER BY position LIMIT ?3`,
+             CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN data END
+           FROM events WHERE position > @from ORDER BY position LIMIT @limit`,
         )
         .raw(),
       byPosition: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?'),
+      metadataAt: this.db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
@@ -356,13 +356,14 @@ export class SqliteEventStore implements EventStore {
   /** Synchronous form of readForProjections (a rebuild in the same thread). */
   readForProjectionsSync({ fromPosition, limit, types }: ReadForProjectionsOptions): ReadForProjectionsBatch {
     this.assertOpen();
-    const rows = this.guard(() => this.stmt.readForProjections.all(fromPosition, types ? JSON.stringify(types) : null, limit));
+    const rows = this.guard(() => this.stmt.readForProjections.all({ from: fromPosition, types: types ? JSON.stringify(types) : null, limit }));
     const events: ProjectionEvent[] = [];
-    for (const [position, stream, version, type, schemaVersion, data, metadata] of rows) {
-      if (data === null || metadata === null) continue;
+    const metadataAt = (position: number) => JSON.parse(this.guard(() => this.stmt.metadataAt.get(position)!)) as RecordedEvent['metadata'];
+    for (const [position, stream, version, type, schemaVersion, data] of rows) {
+      if (data === null) continue;
       // Only a stored schema older than the type's current one goes through the upcasters, with the whole row.
       if (schemaVersion < this.upcasters.currentVersion(type)) events.push(this.upcasters.upcast(toRecorded(this.guard(() => this.stmt.byPosition.get(position)!))));
-      else events.push(new StoredEvent(position, stream, version, type, schemaVersion, JSON.parse(data), metadata));
+      else events.push(new StoredEvent(position, stream, version, type, schemaVersion, JSON.parse(data), metadataAt));
     }
     return { events, scanned: rows.length, lastPosition: rows.length > 0 ? rows[rows.length - 1]![0] : fromPosition };
   }
@@ -543,9 +544,9 @@ function parseRows(rows: readonly EventRow[]): { events: RecordedEvent[]; unread
   return { events, unreadable: null };
 }
 
-/** An event as a projection reads it; metadata is parsed only if asked for. */
+/** An event as a projection reads it; its metadata is read only if asked for (no read model does so far). */
 class StoredEvent implements ProjectionEvent {
-  private parsedMetadata: RecordedEvent['metadata'] | undefined;
+  private readMetadata: RecordedEvent['metadata'] | undefined;
   constructor(
     readonly globalPosition: number,
     readonly stream: string,
@@ -553,10 +554,10 @@ class StoredEvent implements ProjectionEvent {
     readonly type: string,
     readonly schemaVersion: number,
     readonly data: unknown,
-    private readonly metadataJson: string,
+    private readonly metadataAt: (position: number) => RecordedEvent['metadata'],
   ) {}
   get metadata(): RecordedEvent['metadata'] {
-    return (this.parsedMetadata ??= JSON.parse(this.metadataJson) as RecordedEvent['metadata']);
+    return (this.readMetadata ??= this.metadataAt(this.globalPosition));
   }
 }
 
