@@ -4,7 +4,6 @@ import type { CaseEvent } from '../../cases/case.events.js';
 import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { ProjectionEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
-import { lastDayOf } from '../../shared/date-math.js';
 import { addMonths, monthOf, type LocalDate, type Month } from '../../shared/dates.js';
 import { caseFoldProjection, find, mapWhere, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 import type { Phase } from './payment-queue.query.js';
@@ -192,11 +191,13 @@ function reportsFrom(state: QueueState, from: Month): QueueState {
 
 /** A requirement that ran in the month before `month` has no report for that month. */
 export function reportMissing(state: Pick<QueueState, 'requirements' | 'reports'>, month: Month): boolean {
+  if (state.requirements.length === 0) return false;
   const prev = addMonths(month, -1);
   const prevFirst = `${prev}-01`;
-  const prevLast = lastDayOf(prev);
+  // Started on or before the last day of the month before ⟺ started before this month's first day.
+  const monthFirst = `${month}-01`;
   return state.requirements.some(
-    (r) => r.from <= prevLast && (r.to === null || r.to >= prevFirst) && (r.endedOn === null || r.endedOn >= prevFirst) && find(state.reports, self, reportKey(r.requirementId, prev)) === undefined,
+    (r) => r.from < monthFirst && (r.to === null || r.to >= prevFirst) && (r.endedOn === null || r.endedOn >= prevFirst) && find(state.reports, self, reportKey(r.requirementId, prev)) === undefined,
   );
 }
 
