@@ -75,6 +75,29 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+/**
+ * What a projection reads of an event: no id, no chain hashes. `metadata` may be parsed on first
+ * access (a rebuild reads millions of events and the read models rarely look at it).
+ */
+export type ProjectionEvent<D = unknown> = Pick<RecordedEvent<D>, 'stream' | 'version' | 'globalPosition' | 'type' | 'schemaVersion' | 'data' | 'metadata'>;
+
+export interface ReadForProjectionsOptions {
+  /** Exclusive: events with a global position greater than this. */
+  readonly fromPosition: number;
+  /** Most events scanned (of any type). */
+  readonly limit: number;
+  /** Only events of these types are returned (the others are scanned and skipped); all when absent. */
+  readonly types?: readonly string[];
+}
+
+export interface ReadForProjectionsBatch {
+  readonly events: ProjectionEvent[];
+  /** Events of the log scanned, returned or not. */
+  readonly scanned: number;
+  /** The last scanned position (the next read starts after it); fromPosition when nothing was left. */
+  readonly lastPosition: number;
+}
+
 export interface ChainVerification {
   readonly stream: string;
   readonly ok: boolean;
@@ -144,6 +167,11 @@ export interface EventStore {
    */
   readStreamSince(stream: string, since: StreamHead): Promise<RecordedEvent[] | null>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional, for rebuilding read models: the log in order, only what a projection reads (upcast),
+   * only the asked types. A store without it is read with `readAll`.
+   */
+  readForProjections?(options: ReadForProjectionsOptions): Promise<ReadForProjectionsBatch>;
   /** Catch-up subscription over the whole log: history first, then live. */
   subscribeToAll(options: SubscribeOptions): LiveSubscription;
   verifyStream(stream: string): Promise<ChainVerification>;

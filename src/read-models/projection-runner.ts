@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CheckpointStore } from '../event-store/checkpointed-subscription.js';
-import type { EventStore, LiveSubscription, RecordedEvent } from '../event-store/event-store.port.js';
+import type { EventStore, LiveSubscription, ProjectionEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -88,39 +88,94 @@ export class ProjectionRunner {
   }
 
   /**
-   * Rebuilds projections from the start of the log with the same `apply` that runs live, in
-   * batches (each batch and its checkpoint in one transaction), reporting progress.
+   * Rebuilds projections from the start of the log with the same fold that runs live. A projection
+   * with a rebuild session keeps its state in memory (bounded) and writes each case once; the
+   * others get `apply` per batch. The tables and checkpoints are committed together at the end;
+   * until then the projection's version row is absent, so a crash mid-rebuild means a rebuild
+   * again at the next start, never a half-filled model taken for a complete one.
    */
-  async rebuild(names?: readonly string[], onProgress?: (p: RebuildProgress) => void, batchSize = 5000): Promise<{ events: number }> {
+  async rebuild(names?: readonly string[], onProgress?: (p: RebuildProgress) => void, options: RebuildOptions = {}): Promise<{ events: number; evictions: number }> {
     const chosen = this.projections.filter((p) => !names || names.length === 0 || names.includes(p.name));
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`unknown projection(s): ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
+    const batchSize = options.batchSize ?? 5000;
     // The shared live subscription pauses while the log is replayed, and resumes after.
     const wasLive = this.subscriptions.size > 0;
     await this.stop();
     for (const p of chosen) this.reset(p);
-    // The read DB is disposable: during a rebuild it is not fsynced at all (a crash means rebuild again).
+    const forget = this.db.prepare('DELETE FROM projection_versions WHERE name = ?');
+    for (const p of chosen) forget.run(p.name);
+    // The read DB is disposable: during a rebuild it is not fsynced at all (a crash means rebuild again),
+    // and a larger page cache keeps the tables' B-trees and the index builds in memory.
     const synchronous = this.db.pragma('synchronous', { simple: true });
+    const cacheSize = this.db.pragma('cache_size', { simple: true });
     this.db.pragma('synchronous = OFF');
+    this.db.pragma(`cache_size = ${-(options.cacheKib ?? 128 * 1024)}`);
     const last = await this.store.lastPosition();
+    // Only the types the projections read, and only the fields a projection sees, when each names its types.
+    const types = chosen.every((p) => p.eventTypes) ? [...new Set(chosen.flatMap((p) => [...p.eventTypes!]))] : null;
+    const light = types && this.store.readForProjections ? this.store.readForProjections.bind(this.store) : null;
+    const sessions = chosen.map((p) => p.rebuild?.(this.db, { cacheCases: options.cacheCases }) ?? { apply: (events: readonly ProjectionEvent[]) => p.apply(this.db, events as readonly RecordedEvent[]), finish: () => undefined });
     let position = 0;
     let events = 0;
-    for (;;) {
-      const batch = await this.store.readAll({ fromPosition: position, limit: batchSize });
-      if (batch.length === 0) break;
-      const end = batch[batch.length - 1]!.globalPosition;
-      this.db.transaction(() => {
-        for (const p of chosen) {
-          p.apply(this.db, batch);
-          this.checkpoints.set(this.checkpointName(p), end);
+    this.db.exec('BEGIN');
+    try {
+      let sinceCommit = 0;
+      for (;;) {
+        let batch: readonly ProjectionEvent[];
+        let end: number;
+        if (light) {
+          const read = await light({ fromPosition: position, limit: batchSize, types: types! });
+          if (read.scanned === 0) break;
+          ({ events: batch, lastPosition: end } = read);
+          events += read.scanned;
+          sinceCommit += read.scanned;
+        } else {
+          const read = await this.store.readAll({ fromPosition: position, limit: batchSize });
+          if (read.length === 0) break;
+          batch = read;
+          end = read[read.length - 1]!.globalPosition;
+          events += read.length;
+          sinceCommit += read.length;
         }
-      })();
-      position = end;
-      events += batch.length;
-      for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
+        for (const s of sessions) s.apply(batch);
+        position = end;
+        // A session writes only what leaves its cache, so a commit now and then is enough.
+        if (sinceCommit >= (options.eventsPerTransaction ?? 100_000)) {
+          this.db.exec('COMMIT');
+          this.db.exec('BEGIN');
+          sinceCommit = 0;
+        }
+        for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
+      }
+      let evictions = 0;
+      for (const s of sessions) evictions += s.finish()?.evictions ?? 0;
+      const remember = this.db.prepare('INSERT INTO projection_versions (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version');
+      for (const p of chosen) {
+        this.checkpoints.set(this.checkpointName(p), position);
+        remember.run(p.name, p.version);
+      }
+      this.db.exec('COMMIT');
+      this.db.pragma(`synchronous = ${Number(synchronous)}`);
+      this.db.pragma(`cache_size = ${Number(cacheSize)}`);
+      if (wasLive) await this.start();
+      return { events, evictions };
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.db.pragma(`synchronous = ${Number(synchronous)}`);
+      this.db.pragma(`cache_size = ${Number(cacheSize)}`);
+      throw error;
     }
-    this.db.pragma(`synchronous = ${Number(synchronous)}`);
-    if (wasLive) await this.start();
-    return { events };
   }
+}
+
+export interface RebuildOptions {
+  /** Events read per batch (default 5 000). */
+  readonly batchSize?: number;
+  /** Most cases a projection keeps in memory during the rebuild (see case-fold.ts). */
+  readonly cacheCases?: number;
+  /** The read DB is committed after about this many events (default 100 000). */
+  readonly eventsPerTransaction?: number;
+  /** SQLite page cache of the read DB during the rebuild, in KiB (default 128 MiB). */
+  readonly cacheKib?: number;
 }

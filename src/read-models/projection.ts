@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { ProjectionEvent, RecordedEvent } from '../event-store/event-store.port.js';
 
 /**
  * A read model kept in SQLite tables. The same `apply` keeps it live and rebuilds it from the log,
@@ -17,6 +17,22 @@ export interface Projection {
   apply(db: Database.Database, events: readonly RecordedEvent[]): void;
   /** Table rows in a stable order, for comparing a rebuild with the live model. */
   dump?(db: Database.Database): unknown;
+  /**
+   * The event types `apply` reacts to. When every projection of a rebuild names them, the rebuild
+   * reads only those types and only what a projection reads (ProjectionEvent).
+   */
+  readonly eventTypes?: ReadonlySet<string>;
+  /**
+   * A rebuild may keep state in memory between batches instead of writing each batch (same fold as
+   * `apply`); `finish` writes the rest. Without it a rebuild calls `apply` per batch.
+   */
+  rebuild?(db: Database.Database, options?: { readonly cacheCases?: number }): RebuildSession;
+}
+
+export interface RebuildSession {
+  apply(events: readonly ProjectionEvent[]): void;
+  /** Writes whatever is still held in memory; the tables are complete after it. */
+  finish(): { readonly evictions?: number } | void;
 }
 
 /** Prepared statements made once per database (a projection runs on the live DB and on rebuilds). */

@@ -2,47 +2,54 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { CaseEvent } from '../cases/case.events.js';
 import type { HouseholdMember } from '../cases/case.state.js';
-import type { Projection } from '../read-models/projection.js';
+import { caseFoldProjection, text, textOrNull, type CaseFold } from '../read-models/case-fold.js';
 import type { CaseFacts } from './authorize.js';
+
+const DIRECTORY_EVENTS: ReadonlySet<string> = new Set(['CaseOpened', 'HouseholdChanged', 'CaseReassigned', 'ProtectedIdentityChanged']);
+
+const DIRECTORY_COLUMNS = ['case_id', 'unit', 'caseworker', 'applicant', 'co_applicant', 'protected_identity'] as const;
 
 /**
  * What the access guard needs to know about each case: its unit, its caseworker, who applies
  * (personnummer of applicant and co-applicant) and whether the identity is protected.
  */
-export const caseDirectoryProjection: Projection = {
+export const caseDirectoryFold: CaseFold<CaseFacts> = {
   name: 'case-directory',
   version: 1,
-  setup(db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS case_directory (
-      case_id TEXT PRIMARY KEY, unit TEXT NOT NULL, caseworker TEXT NOT NULL,
-      applicant TEXT, co_applicant TEXT, protected_identity INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS case_directory_unit ON case_directory (unit);
-      CREATE INDEX IF NOT EXISTS case_directory_applicant ON case_directory (applicant);
-      CREATE INDEX IF NOT EXISTS case_directory_co_applicant ON case_directory (co_applicant);`);
+  eventTypes: DIRECTORY_EVENTS,
+  tables: [
+    {
+      name: 'case_directory',
+      columns: DIRECTORY_COLUMNS,
+      keyColumns: 1,
+      ddl: `CREATE TABLE IF NOT EXISTS case_directory (
+        case_id TEXT PRIMARY KEY, unit TEXT NOT NULL, caseworker TEXT NOT NULL,
+        applicant TEXT, co_applicant TEXT, protected_identity INTEGER NOT NULL) WITHOUT ROWID`,
+      indexes: [
+        'CREATE INDEX IF NOT EXISTS case_directory_unit ON case_directory (unit)',
+        'CREATE INDEX IF NOT EXISTS case_directory_applicant ON case_directory (applicant)',
+        'CREATE INDEX IF NOT EXISTS case_directory_co_applicant ON case_directory (co_applicant)',
+      ],
+    },
+  ],
+  evolve: (facts, caseId, event) => foldFacts(facts, caseId, event),
+  rows: (_caseId, f) => {
+    const r = toRow(f);
+    return [[[r.case_id, r.unit, r.caseworker, r.applicant, r.co_applicant, r.protected_identity]]];
   },
-  reset(db) {
-    db.exec('DROP TABLE IF EXISTS case_directory');
-  },
-  apply(db, events) {
-    const s = statements(db);
-    for (const e of events) {
-      if (!e.stream.startsWith('case-') || !DIRECTORY_EVENTS.has(e.type)) continue;
-      const caseId = e.stream.slice(5);
-      const row = s.get.get(caseId);
-      const next = foldFacts(row ? fromRow(row) : null, caseId, e);
-      if (next) s.put.run(toRow(next));
-    }
-  },
-  dump(db) {
-    return db.prepare('SELECT * FROM case_directory ORDER BY case_id').all();
+  fromRows: (_caseId, [rows]) => {
+    const r = rows![0];
+    return r ? fromRow({ case_id: text(r[0]), unit: text(r[1]), caseworker: text(r[2]), applicant: textOrNull(r[3]), co_applicant: textOrNull(r[4]), protected_identity: r[5] as number }) : null;
   },
 };
 
-const DIRECTORY_EVENTS = new Set(['CaseOpened', 'HouseholdChanged', 'CaseReassigned', 'ProtectedIdentityChanged']);
+export const caseDirectoryProjection = caseFoldProjection(caseDirectoryFold);
+
 
 /** One event folded into the facts; the projection and the log fallback use this same function. */
 export function foldFacts(facts: CaseFacts | null, caseId: string, event: Pick<RecordedEvent, 'type' | 'data'>): CaseFacts | null {
   const e = event as CaseEvent;
+  if (!DIRECTORY_EVENTS.has(e.type)) return facts;
   switch (e.type) {
     case 'CaseOpened':
       return { caseId, unit: e.data.unit, caseworker: e.data.caseworker, ...applicants(e.data.household), protectedIdentity: e.data.protectedIdentity };

@@ -16,6 +16,9 @@ import {
   type IntegrityReport,
   type LiveSubscription,
   type NewEvent,
+  type ProjectionEvent,
+  type ReadForProjectionsBatch,
+  type ReadForProjectionsOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -150,6 +153,17 @@ export class SqliteEventStore implements EventStore {
       rollbackTo: this.db.prepare('ROLLBACK TO one_append'),
       readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version'),
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
+      // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
+      readForProjections: this.db
+        .prepare<[{ from: number; types: string | null; limit: number }], [number, string, number, string, number, string | null]>(
+          `SELECT position, stream, version, type, schema_version,
+             CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN data END
+           FROM events WHERE position > @from ORDER BY position LIMIT @limit`,
+        )
+        .raw(),
+      byPosition: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?'),
+      metadataAt: this.db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
@@ -389,6 +403,25 @@ export class SqliteEventStore implements EventStore {
     return rows.map((r) => this.upcasters.upcast(toRecorded(r)));
   }
 
+  async readForProjections(options: ReadForProjectionsOptions): Promise<ReadForProjectionsBatch> {
+    return this.readForProjectionsSync(options);
+  }
+
+  /** Synchronous form of readForProjections (a rebuild in the same thread). */
+  readForProjectionsSync({ fromPosition, limit, types }: ReadForProjectionsOptions): ReadForProjectionsBatch {
+    this.assertOpen();
+    const rows = this.guard(() => this.stmt.readForProjections.all({ from: fromPosition, types: types ? JSON.stringify(types) : null, limit }));
+    const events: ProjectionEvent[] = [];
+    const metadataAt = (position: number) => JSON.parse(this.guard(() => this.stmt.metadataAt.get(position)!)) as RecordedEvent['metadata'];
+    for (const [position, stream, version, type, schemaVersion, data] of rows) {
+      if (data === null) continue;
+      // Only a stored schema older than the type's current one goes through the upcasters, with the whole row.
+      if (schemaVersion < this.upcasters.currentVersion(type)) events.push(this.upcasters.upcast(toRecorded(this.guard(() => this.stmt.byPosition.get(position)!))));
+      else events.push(new StoredEvent(position, stream, version, type, schemaVersion, JSON.parse(data), metadataAt));
+    }
+    return { events, scanned: rows.length, lastPosition: rows.length > 0 ? rows[rows.length - 1]![0] : fromPosition };
+  }
+
   subscribeToAll(options: SubscribeOptions): LiveSubscription {
     const sub = new PollingSubscription(
       (from, limit) => this.readAllSync({ fromPosition: from, limit }),
@@ -563,6 +596,23 @@ function parseRows(rows: readonly EventRow[]): { events: RecordedEvent[]; unread
     }
   }
   return { events, unreadable: null };
+}
+
+/** An event as a projection reads it; its metadata is read only if asked for (no read model does so far). */
+class StoredEvent implements ProjectionEvent {
+  private readMetadata: RecordedEvent['metadata'] | undefined;
+  constructor(
+    readonly globalPosition: number,
+    readonly stream: string,
+    readonly version: number,
+    readonly type: string,
+    readonly schemaVersion: number,
+    readonly data: unknown,
+    private readonly metadataAt: (position: number) => RecordedEvent['metadata'],
+  ) {}
+  get metadata(): RecordedEvent['metadata'] {
+    return (this.readMetadata ??= this.metadataAt(this.globalPosition));
+  }
 }
 
 function toRecorded(r: EventRow): RecordedEvent {

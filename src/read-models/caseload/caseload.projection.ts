@@ -1,107 +1,123 @@
-import type Database from 'better-sqlite3';
 import type { ActivityEvent } from '../../activities/activity.events.js';
 import type { ApplicationEvent } from '../../applications/application.events.js';
 import type { CaseEvent } from '../../cases/case.events.js';
 import type { DecisionEvent } from '../../decisions/decision.events.js';
-import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import { perDatabase, type Projection } from '../projection.js';
+import type { ProjectionEvent } from '../../event-store/event-store.port.js';
+import type { LocalDate, Month } from '../../shared/dates.js';
+import { caseFoldProjection, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 
 type CaseloadEvent = CaseEvent | ApplicationEvent | DecisionEvent | ActivityEvent;
+
+export interface CaseloadItem {
+  readonly itemId: string;
+  readonly kind: 'completion' | 'uncommunicated' | 'appeal' | 'activity_plan';
+  readonly since: LocalDate;
+  readonly due: LocalDate | null;
+  readonly month: Month | null;
+}
+
+/** Who handles the case and its open work items (sorted by id). */
+export interface CaseloadState {
+  readonly case: { readonly unit: string; readonly caseworker: string; readonly openedOn: LocalDate; readonly closed: boolean; readonly protected: boolean } | null;
+  readonly items: readonly CaseloadItem[];
+}
+
+const byId = (i: CaseloadItem) => i.itemId;
+
+export const CASELOAD_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'CaseOpened', 'CaseReassigned', 'ProtectedIdentityChanged', 'CaseClosed', 'CompletionRequested', 'CompletionReceived', 'ApplicationWithdrawn',
+  'DecisionMade', 'DecisionReconsidered', 'DecisionCommunicated', 'AppealReceived', 'ActivityRequirementSet', 'ActivityRequirementEnded',
+]);
+
+/** One event folded into the case's load: an item opens with the work and closes when it is done. */
+export function evolveCaseload(current: CaseloadState | null, event: ProjectionEvent): CaseloadState | null {
+  const e = event as unknown as CaseloadEvent;
+  const state = current ?? { case: null, items: [] };
+  const add = (item: CaseloadItem, items = state.items) => ({ ...state, items: put(items, byId, item.itemId, item) });
+  const remove = (itemId: string) => {
+    const items = put(state.items, byId, itemId, null);
+    return items === state.items ? current : { ...state, items };
+  };
+  switch (e.type) {
+    case 'CaseOpened':
+      return { ...state, case: { unit: e.data.unit, caseworker: e.data.caseworker, openedOn: e.data.openedOn, closed: false, protected: !!e.data.protectedIdentity } };
+    case 'CaseReassigned':
+      return state.case ? { ...state, case: { ...state.case, unit: e.data.unit, caseworker: e.data.caseworker } } : current;
+    case 'ProtectedIdentityChanged':
+      return state.case ? { ...state, case: { ...state.case, protected: !!e.data.protectedIdentity } } : current;
+    case 'CaseClosed':
+      // A closed case is nobody's work any more.
+      return { case: state.case && { ...state.case, closed: true }, items: [] };
+    case 'CompletionRequested':
+      return add({ itemId: `completion:${e.data.requestId}`, kind: 'completion', since: e.data.requestedOn, due: e.data.dueDate, month: e.data.month });
+    case 'CompletionReceived':
+      return remove(`completion:${e.data.requestId}`);
+    case 'ApplicationWithdrawn': {
+      // A withdrawn application's kompletteringar are no longer anyone's work.
+      const items = state.items.filter((i) => !(i.kind === 'completion' && i.month === e.data.month));
+      return items.length === state.items.length ? current : { ...state, items };
+    }
+    case 'DecisionMade':
+      return add({ itemId: `uncommunicated:${e.data.decisionId}`, kind: 'uncommunicated', since: e.data.decidedOn, due: null, month: null });
+    case 'DecisionReconsidered':
+      return add({ itemId: `uncommunicated:${e.data.newDecisionId}`, kind: 'uncommunicated', since: e.data.decidedOn, due: null, month: null }, put(state.items, byId, `appeal-on:${e.data.decisionId}`, null));
+    case 'DecisionCommunicated':
+      return remove(`uncommunicated:${e.data.decisionId}`);
+    case 'AppealReceived':
+      return add({ itemId: `appeal-on:${e.data.decisionId}`, kind: 'appeal', since: e.data.receivedOn, due: null, month: null });
+    case 'ActivityRequirementSet':
+      return add({ itemId: `plan:${e.data.requirementId}`, kind: 'activity_plan', since: e.data.from, due: e.data.to, month: null });
+    case 'ActivityRequirementEnded':
+      return remove(`plan:${e.data.requirementId}`);
+    default:
+      return current;
+  }
+}
+
+const bit = (b: boolean) => (b ? 1 : 0);
 
 /**
  * Per case: who handles it and the open work items with their dates. Weights and "overdue" are
  * applied by the query for the day asked, so the load is never stale and the weights stay data.
  */
-export const caseloadProjection: Projection = {
+export const caseloadFold: CaseFold<CaseloadState> = {
   name: 'caseload',
-  version: 1,
-  setup(db) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS caseload_cases (
+  version: 2,
+  eventTypes: CASELOAD_EVENT_TYPES,
+  tables: [
+    {
+      name: 'caseload_cases',
+      columns: ['case_id', 'unit', 'caseworker', 'opened_on', 'closed', 'protected'],
+      keyColumns: 1,
+      ddl: `CREATE TABLE IF NOT EXISTS caseload_cases (
         case_id TEXT PRIMARY KEY, unit TEXT NOT NULL, caseworker TEXT NOT NULL, opened_on TEXT NOT NULL,
-        closed INTEGER NOT NULL DEFAULT 0, protected INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS caseload_cases_unit ON caseload_cases (unit, caseworker);
-      CREATE TABLE IF NOT EXISTS caseload_items (
+        closed INTEGER NOT NULL DEFAULT 0, protected INTEGER NOT NULL) WITHOUT ROWID`,
+      indexes: ['CREATE INDEX IF NOT EXISTS caseload_cases_unit ON caseload_cases (unit, caseworker)'],
+    },
+    {
+      name: 'caseload_items',
+      columns: ['case_id', 'item_id', 'kind', 'since', 'due', 'month'],
+      keyColumns: 2,
+      ddl: `CREATE TABLE IF NOT EXISTS caseload_items (
         case_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, since TEXT NOT NULL, due TEXT, month TEXT,
-        PRIMARY KEY (case_id, item_id)) WITHOUT ROWID;
-    `);
+        PRIMARY KEY (case_id, item_id)) WITHOUT ROWID`,
+    },
+  ],
+  evolve: (state, _caseId, event) => evolveCaseload(state, event),
+  rows(caseId, s) {
+    const c = s.case;
+    return [c ? [[caseId, c.unit, c.caseworker, c.openedOn, bit(c.closed), bit(c.protected)]] : [], s.items.map((i) => [caseId, i.itemId, i.kind, i.since, i.due, i.month])];
   },
-  reset(db) {
-    db.exec('DROP TABLE IF EXISTS caseload_cases; DROP TABLE IF EXISTS caseload_items;');
-  },
-  apply(db, events) {
-    const s = statements(db);
-    for (const raw of events) {
-      if (!raw.stream.startsWith('case-')) continue;
-      applyOne(s, raw.stream.slice(5), raw as RecordedEvent & CaseloadEvent);
-    }
-  },
-  dump(db) {
-    return [db.prepare('SELECT * FROM caseload_cases ORDER BY case_id').all(), db.prepare('SELECT * FROM caseload_items ORDER BY case_id, item_id').all()];
+  fromRows(_caseId, [cases, items]) {
+    if (cases!.length + items!.length === 0) return null;
+    const c = cases![0];
+    return {
+      case: c ? { unit: text(c[1]), caseworker: text(c[2]), openedOn: text(c[3]), closed: c[4] === 1, protected: c[5] === 1 } : null,
+      items: items!
+        .map((r) => ({ itemId: text(r[1]), kind: text(r[2]) as CaseloadItem['kind'], since: text(r[3]), due: textOrNull(r[4]), month: textOrNull(r[5]) }))
+        .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0)),
+    };
   },
 };
 
-function applyOne(s: Statements, caseId: string, e: CaseloadEvent): void {
-  switch (e.type) {
-    case 'CaseOpened':
-      s.open.run(caseId, e.data.unit, e.data.caseworker, e.data.openedOn, e.data.protectedIdentity ? 1 : 0);
-      return;
-    case 'CaseReassigned':
-      s.reassign.run(e.data.unit, e.data.caseworker, caseId);
-      return;
-    case 'ProtectedIdentityChanged':
-      s.protect.run(e.data.protectedIdentity ? 1 : 0, caseId);
-      return;
-    case 'CaseClosed':
-      s.close.run(caseId);
-      s.clearItems.run(caseId);
-      return;
-    case 'CompletionRequested':
-      s.addItem.run(caseId, `completion:${e.data.requestId}`, 'completion', e.data.requestedOn, e.data.dueDate, e.data.month);
-      return;
-    case 'CompletionReceived':
-      s.removeItem.run(caseId, `completion:${e.data.requestId}`);
-      return;
-    case 'ApplicationWithdrawn':
-      s.removeMonth.run(caseId, 'completion', e.data.month);
-      return;
-    case 'DecisionMade':
-      s.addItem.run(caseId, `uncommunicated:${e.data.decisionId}`, 'uncommunicated', e.data.decidedOn, null, null);
-      return;
-    case 'DecisionReconsidered':
-      s.removeItem.run(caseId, `appeal-on:${e.data.decisionId}`);
-      s.addItem.run(caseId, `uncommunicated:${e.data.newDecisionId}`, 'uncommunicated', e.data.decidedOn, null, null);
-      return;
-    case 'DecisionCommunicated':
-      s.removeItem.run(caseId, `uncommunicated:${e.data.decisionId}`);
-      return;
-    case 'AppealReceived':
-      s.addItem.run(caseId, `appeal-on:${e.data.decisionId}`, 'appeal', e.data.receivedOn, null, null);
-      return;
-    case 'ActivityRequirementSet':
-      s.addItem.run(caseId, `plan:${e.data.requirementId}`, 'activity_plan', e.data.from, e.data.to, null);
-      return;
-    case 'ActivityRequirementEnded':
-      s.removeItem.run(caseId, `plan:${e.data.requirementId}`);
-      return;
-    default:
-      return;
-  }
-}
-
-type Statements = ReturnType<typeof prepare>;
-const statements = perDatabase(prepare);
-
-function prepare(db: Database.Database) {
-  return {
-    open: db.prepare('INSERT OR REPLACE INTO caseload_cases (case_id, unit, caseworker, opened_on, closed, protected) VALUES (?, ?, ?, ?, 0, ?)'),
-    reassign: db.prepare('UPDATE caseload_cases SET unit = ?, caseworker = ? WHERE case_id = ?'),
-    protect: db.prepare('UPDATE caseload_cases SET protected = ? WHERE case_id = ?'),
-    close: db.prepare('UPDATE caseload_cases SET closed = 1 WHERE case_id = ?'),
-    clearItems: db.prepare('DELETE FROM caseload_items WHERE case_id = ?'),
-    addItem: db.prepare('INSERT OR REPLACE INTO caseload_items (case_id, item_id, kind, since, due, month) VALUES (?, ?, ?, ?, ?, ?)'),
-    removeItem: db.prepare('DELETE FROM caseload_items WHERE case_id = ? AND item_id = ?'),
-    // A withdrawn application's kompletteringar are no longer anyone's work.
-    removeMonth: db.prepare('DELETE FROM caseload_items WHERE case_id = ? AND kind = ? AND month = ?'),
-  };
-}
+export const caseloadProjection = caseFoldProjection(caseloadFold);

@@ -1,124 +1,212 @@
-import type Database from 'better-sqlite3';
 import type { ApplicationEvent } from '../../applications/application.events.js';
 import type { CaseEvent } from '../../cases/case.events.js';
 import type { DecisionEvent } from '../../decisions/decision.events.js';
-import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { ProjectionEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
-import { perDatabase, type Projection } from '../projection.js';
+import type { LocalDate, Month } from '../../shared/dates.js';
+import { caseFoldProjection, find, mapWhere, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 
 type PortalEvent = CaseEvent | ApplicationEvent | DecisionEvent | PaymentEvent;
+
+export interface PortalMonth {
+  readonly month: Month;
+  readonly submittedOn: LocalDate;
+  readonly withdrawn: boolean;
+}
+export interface PortalCompletion {
+  readonly requestId: string;
+  readonly month: Month;
+  /** As stored: a JSON array. */
+  readonly missing: string;
+  readonly dueDate: LocalDate;
+  readonly receivedOn: LocalDate | null;
+}
+export interface PortalDecision {
+  readonly decisionId: string;
+  readonly month: Month;
+  readonly outcome: string;
+  readonly amount: number;
+  readonly periodFrom: LocalDate;
+  readonly periodTo: LocalDate;
+  readonly motivering: string;
+  /** As stored: a JSON array of the references' texts. */
+  readonly legalReferences: string;
+  readonly decidedOn: LocalDate;
+  readonly communicatedOn: LocalDate | null;
+  readonly appealDeadline: LocalDate | null;
+  readonly replacedBy: string | null;
+}
+export interface PortalPayment {
+  readonly paymentId: string;
+  readonly month: Month;
+  readonly amount: number;
+  readonly paymentDate: LocalDate;
+  readonly status: string;
+  readonly manual: boolean;
+}
+
+/** What the client may see of one case; every list sorted by its key. */
+export interface PortalState {
+  /** Null until the case is opened (the contact is its caseworker). */
+  readonly case: { readonly contact: string; readonly closedOn: LocalDate | null } | null;
+  readonly months: readonly PortalMonth[];
+  readonly completions: readonly PortalCompletion[];
+  readonly decisions: readonly PortalDecision[];
+  readonly payments: readonly PortalPayment[];
+}
+
+const EMPTY: PortalState = { case: null, months: [], completions: [], decisions: [], payments: [] };
+const byMonth = (m: PortalMonth) => m.month;
+const byRequest = (c: PortalCompletion) => c.requestId;
+const byDecision = (d: PortalDecision) => d.decisionId;
+const byPayment = (p: PortalPayment) => p.paymentId;
+
+export const PORTAL_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'CaseOpened', 'CaseReassigned', 'CaseClosed', 'ApplicationSubmitted', 'ApplicationWithdrawn', 'CompletionRequested', 'CompletionReceived',
+  'DecisionMade', 'DecisionReconsidered', 'DecisionCommunicated', 'PaymentScheduled', 'PaymentAttested', 'PaymentDisbursed', 'PaymentFailed', 'PaymentReturned', 'PaymentCancelled',
+]);
+
+/** One event folded into what the client sees of the case. */
+export function evolvePortal(current: PortalState | null, event: ProjectionEvent): PortalState | null {
+  const e = event as unknown as PortalEvent;
+  const state = current ?? EMPTY;
+  switch (e.type) {
+    case 'CaseOpened':
+      return { ...state, case: { contact: e.data.caseworker, closedOn: null } };
+    case 'CaseReassigned':
+      return state.case ? { ...state, case: { ...state.case, contact: e.data.caseworker } } : current;
+    case 'CaseClosed':
+      return state.case ? { ...state, case: { ...state.case, closedOn: e.data.on } } : current;
+    case 'ApplicationSubmitted': {
+      const { month } = e.data;
+      return { ...state, months: put(state.months, byMonth, month, { month, submittedOn: e.data.submittedOn, withdrawn: false }), completions: state.completions.filter((c) => c.month !== month) };
+    }
+    case 'ApplicationWithdrawn': {
+      const m = find(state.months, byMonth, e.data.month);
+      return m ? { ...state, months: put(state.months, byMonth, m.month, { ...m, withdrawn: true }) } : current;
+    }
+    case 'CompletionRequested': {
+      const c: PortalCompletion = { requestId: e.data.requestId, month: e.data.month, missing: JSON.stringify(e.data.missing), dueDate: e.data.dueDate, receivedOn: null };
+      return { ...state, completions: put(state.completions, byRequest, c.requestId, c) };
+    }
+    case 'CompletionReceived': {
+      const c = find(state.completions, byRequest, e.data.requestId);
+      return c ? { ...state, completions: put(state.completions, byRequest, c.requestId, { ...c, receivedOn: e.data.receivedOn }) } : current;
+    }
+    case 'DecisionMade':
+    case 'DecisionReconsidered': {
+      const d = e.data;
+      const decisionId = e.type === 'DecisionMade' ? e.data.decisionId : e.data.newDecisionId;
+      const made: PortalDecision = {
+        decisionId, month: d.month, outcome: d.outcome, amount: d.amount, periodFrom: d.period.from, periodTo: d.period.to, motivering: d.motivering,
+        legalReferences: JSON.stringify(d.legalReferences.map((l) => l.text)), decidedOn: d.decidedOn, communicatedOn: null, appealDeadline: null, replacedBy: null,
+      };
+      let decisions = put(state.decisions, byDecision, decisionId, made);
+      // An omprövning's decision replaces the one appealed.
+      if (e.type === 'DecisionReconsidered') decisions = mapWhere(decisions, (x) => x.decisionId === e.data.decisionId, (x) => ({ ...x, replacedBy: decisionId }));
+      return { ...state, decisions };
+    }
+    case 'DecisionCommunicated': {
+      const decisions = mapWhere(state.decisions, (x) => x.decisionId === e.data.decisionId, (x) => ({ ...x, communicatedOn: e.data.learnedOn, appealDeadline: e.data.appealDeadline }));
+      return decisions === state.decisions ? current : { ...state, decisions };
+    }
+    case 'PaymentScheduled': {
+      const p: PortalPayment = { paymentId: e.data.paymentId, month: e.data.month, amount: e.data.amount, paymentDate: e.data.paymentDate, status: 'scheduled', manual: !!e.data.manualRoute };
+      return { ...state, payments: put(state.payments, byPayment, p.paymentId, p) };
+    }
+    case 'PaymentAttested':
+    case 'PaymentDisbursed':
+    case 'PaymentFailed':
+    case 'PaymentReturned':
+    case 'PaymentCancelled': {
+      // The client sees that a payment stopped, not why.
+      const status = e.type === 'PaymentAttested' ? 'attested' : e.type === 'PaymentDisbursed' ? 'disbursed' : 'stopped';
+      const payments = mapWhere(state.payments, (x) => x.paymentId === e.data.paymentId, (x) => ({ ...x, status }));
+      return payments === state.payments ? current : { ...state, payments };
+    }
+    default:
+      return current;
+  }
+}
+
+const bit = (b: boolean) => (b ? 1 : 0);
 
 /**
  * What the client may see of their own case, and nothing more: by design the tables hold no
  * staff identities but the named contact, no notes, no protected-identity flag, no account.
  */
-export const portalProjection: Projection = {
+export const portalFold: CaseFold<PortalState> = {
   name: 'portal',
-  version: 1,
-  setup(db) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS portal_cases (case_id TEXT PRIMARY KEY, contact TEXT NOT NULL, closed_on TEXT) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS portal_months (
+  version: 2,
+  eventTypes: PORTAL_EVENT_TYPES,
+  tables: [
+    {
+      name: 'portal_cases',
+      columns: ['case_id', 'contact', 'closed_on'],
+      keyColumns: 1,
+      ddl: 'CREATE TABLE IF NOT EXISTS portal_cases (case_id TEXT PRIMARY KEY, contact TEXT NOT NULL, closed_on TEXT) WITHOUT ROWID',
+    },
+    {
+      name: 'portal_months',
+      columns: ['case_id', 'month', 'submitted_on', 'withdrawn'],
+      keyColumns: 2,
+      ddl: `CREATE TABLE IF NOT EXISTS portal_months (
         case_id TEXT NOT NULL, month TEXT NOT NULL, submitted_on TEXT, withdrawn INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (case_id, month)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS portal_completions (
+        PRIMARY KEY (case_id, month)) WITHOUT ROWID`,
+    },
+    {
+      name: 'portal_completions',
+      columns: ['case_id', 'request_id', 'month', 'missing', 'due_date', 'received_on'],
+      keyColumns: 2,
+      ddl: `CREATE TABLE IF NOT EXISTS portal_completions (
         case_id TEXT NOT NULL, month TEXT NOT NULL, request_id TEXT NOT NULL, missing TEXT NOT NULL, due_date TEXT NOT NULL, received_on TEXT,
-        PRIMARY KEY (case_id, request_id)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS portal_decisions (
+        PRIMARY KEY (case_id, request_id)) WITHOUT ROWID`,
+    },
+    {
+      name: 'portal_decisions',
+      columns: ['case_id', 'decision_id', 'month', 'outcome', 'amount', 'period_from', 'period_to', 'motivering', 'legal_references', 'decided_on', 'communicated_on', 'appeal_deadline', 'replaced_by'],
+      keyColumns: 2,
+      ddl: `CREATE TABLE IF NOT EXISTS portal_decisions (
         case_id TEXT NOT NULL, decision_id TEXT NOT NULL, month TEXT NOT NULL, outcome TEXT NOT NULL, amount INTEGER NOT NULL,
         period_from TEXT NOT NULL, period_to TEXT NOT NULL, motivering TEXT NOT NULL, legal_references TEXT NOT NULL, decided_on TEXT NOT NULL,
-        communicated_on TEXT, appeal_deadline TEXT, replaced_by TEXT, PRIMARY KEY (case_id, decision_id)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS portal_payments (
+        communicated_on TEXT, appeal_deadline TEXT, replaced_by TEXT, PRIMARY KEY (case_id, decision_id)) WITHOUT ROWID`,
+    },
+    {
+      name: 'portal_payments',
+      columns: ['case_id', 'payment_id', 'month', 'amount', 'payment_date', 'status', 'manual'],
+      keyColumns: 2,
+      ddl: `CREATE TABLE IF NOT EXISTS portal_payments (
         case_id TEXT NOT NULL, payment_id TEXT NOT NULL, month TEXT NOT NULL, amount INTEGER NOT NULL, payment_date TEXT NOT NULL,
-        status TEXT NOT NULL, manual INTEGER NOT NULL, PRIMARY KEY (case_id, payment_id)) WITHOUT ROWID;
-    `);
+        status TEXT NOT NULL, manual INTEGER NOT NULL, PRIMARY KEY (case_id, payment_id)) WITHOUT ROWID`,
+    },
+  ],
+  evolve: (state, _caseId, event) => evolvePortal(state, event),
+  rows(caseId, s) {
+    return [
+      s.case ? [[caseId, s.case.contact, s.case.closedOn]] : [],
+      s.months.map((m) => [caseId, m.month, m.submittedOn, bit(m.withdrawn)]),
+      s.completions.map((c) => [caseId, c.requestId, c.month, c.missing, c.dueDate, c.receivedOn]),
+      s.decisions.map((d) => [caseId, d.decisionId, d.month, d.outcome, d.amount, d.periodFrom, d.periodTo, d.motivering, d.legalReferences, d.decidedOn, d.communicatedOn, d.appealDeadline, d.replacedBy]),
+      s.payments.map((p) => [caseId, p.paymentId, p.month, p.amount, p.paymentDate, p.status, bit(p.manual)]),
+    ];
   },
-  reset(db) {
-    db.exec(['portal_cases', 'portal_months', 'portal_completions', 'portal_decisions', 'portal_payments'].map((t) => `DROP TABLE IF EXISTS ${t};`).join(' '));
-  },
-  apply(db, events) {
-    const s = statements(db);
-    for (const raw of events) {
-      if (!raw.stream.startsWith('case-')) continue;
-      applyOne(s, raw.stream.slice(5), raw as RecordedEvent & PortalEvent);
-    }
-  },
-  dump(db) {
-    return ['portal_cases', 'portal_months', 'portal_completions', 'portal_decisions', 'portal_payments'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all());
+  fromRows(_caseId, [cases, months, completions, decisions, payments]) {
+    if (cases!.length + months!.length + completions!.length + decisions!.length + payments!.length === 0) return null;
+    const c = cases![0];
+    return {
+      case: c ? { contact: text(c[1]), closedOn: textOrNull(c[2]) } : null,
+      months: sortBy(months!.map((r) => ({ month: text(r[1]), submittedOn: text(r[2]), withdrawn: r[3] === 1 })), byMonth),
+      completions: sortBy(completions!.map((r) => ({ requestId: text(r[1]), month: text(r[2]), missing: text(r[3]), dueDate: text(r[4]), receivedOn: textOrNull(r[5]) })), byRequest),
+      decisions: sortBy(
+        decisions!.map((r) => ({
+          decisionId: text(r[1]), month: text(r[2]), outcome: text(r[3]), amount: r[4] as number, periodFrom: text(r[5]), periodTo: text(r[6]), motivering: text(r[7]),
+          legalReferences: text(r[8]), decidedOn: text(r[9]), communicatedOn: textOrNull(r[10]), appealDeadline: textOrNull(r[11]), replacedBy: textOrNull(r[12]),
+        })),
+        byDecision,
+      ),
+      payments: sortBy(payments!.map((r) => ({ paymentId: text(r[1]), month: text(r[2]), amount: r[3] as number, paymentDate: text(r[4]), status: text(r[5]), manual: r[6] === 1 })), byPayment),
+    };
   },
 };
 
-function applyOne(s: Statements, caseId: string, e: PortalEvent): void {
-  switch (e.type) {
-    case 'CaseOpened':
-      s.open.run(caseId, e.data.caseworker);
-      return;
-    case 'CaseReassigned':
-      s.contact.run(e.data.caseworker, caseId);
-      return;
-    case 'CaseClosed':
-      s.closed.run(e.data.on, caseId);
-      return;
-    case 'ApplicationSubmitted':
-      s.month.run(caseId, e.data.month, e.data.submittedOn);
-      s.clearCompletions.run(caseId, e.data.month);
-      return;
-    case 'ApplicationWithdrawn':
-      s.withdrawn.run(caseId, e.data.month);
-      return;
-    case 'CompletionRequested':
-      s.completion.run(caseId, e.data.month, e.data.requestId, JSON.stringify(e.data.missing), e.data.dueDate);
-      return;
-    case 'CompletionReceived':
-      s.completionIn.run(e.data.receivedOn, caseId, e.data.requestId);
-      return;
-    case 'DecisionMade':
-      s.decision.run(caseId, e.data.decisionId, e.data.month, e.data.outcome, e.data.amount, e.data.period.from, e.data.period.to, e.data.motivering, JSON.stringify(e.data.legalReferences.map((l) => l.text)), e.data.decidedOn);
-      return;
-    case 'DecisionReconsidered':
-      s.decision.run(caseId, e.data.newDecisionId, e.data.month, e.data.outcome, e.data.amount, e.data.period.from, e.data.period.to, e.data.motivering, JSON.stringify(e.data.legalReferences.map((l) => l.text)), e.data.decidedOn);
-      s.replaced.run(e.data.newDecisionId, caseId, e.data.decisionId);
-      return;
-    case 'DecisionCommunicated':
-      s.communicated.run(e.data.learnedOn, e.data.appealDeadline, caseId, e.data.decisionId);
-      return;
-    case 'PaymentScheduled':
-      s.payment.run(caseId, e.data.paymentId, e.data.month, e.data.amount, e.data.paymentDate, e.data.manualRoute ? 1 : 0);
-      return;
-    case 'PaymentAttested':
-      s.paymentStatus.run('attested', caseId, e.data.paymentId);
-      return;
-    case 'PaymentDisbursed':
-      s.paymentStatus.run('disbursed', caseId, e.data.paymentId);
-      return;
-    case 'PaymentFailed':
-    case 'PaymentReturned':
-    case 'PaymentCancelled':
-      s.paymentStatus.run('stopped', caseId, e.data.paymentId);
-      return;
-    default:
-      return;
-  }
-}
-
-type Statements = ReturnType<typeof prepare>;
-const statements = perDatabase(prepare);
-
-function prepare(db: Database.Database) {
-  return {
-    open: db.prepare('INSERT OR REPLACE INTO portal_cases (case_id, contact, closed_on) VALUES (?, ?, NULL)'),
-    contact: db.prepare('UPDATE portal_cases SET contact = ? WHERE case_id = ?'),
-    closed: db.prepare('UPDATE portal_cases SET closed_on = ? WHERE case_id = ?'),
-    month: db.prepare('INSERT INTO portal_months (case_id, month, submitted_on, withdrawn) VALUES (?, ?, ?, 0) ON CONFLICT (case_id, month) DO UPDATE SET submitted_on = excluded.submitted_on, withdrawn = 0'),
-    withdrawn: db.prepare('UPDATE portal_months SET withdrawn = 1 WHERE case_id = ? AND month = ?'),
-    clearCompletions: db.prepare('DELETE FROM portal_completions WHERE case_id = ? AND month = ?'),
-    completion: db.prepare('INSERT OR REPLACE INTO portal_completions (case_id, month, request_id, missing, due_date, received_on) VALUES (?, ?, ?, ?, ?, NULL)'),
-    completionIn: db.prepare('UPDATE portal_completions SET received_on = ? WHERE case_id = ? AND request_id = ?'),
-    decision: db.prepare(`INSERT OR REPLACE INTO portal_decisions (case_id, decision_id, month, outcome, amount, period_from, period_to, motivering, legal_references, decided_on, communicated_on, appeal_deadline, replaced_by)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`),
-    replaced: db.prepare('UPDATE portal_decisions SET replaced_by = ? WHERE case_id = ? AND decision_id = ?'),
-    communicated: db.prepare('UPDATE portal_decisions SET communicated_on = ?, appeal_deadline = ? WHERE case_id = ? AND decision_id = ?'),
-    payment: db.prepare("INSERT OR REPLACE INTO portal_payments (case_id, payment_id, month, amount, payment_date, status, manual) VALUES (?, ?, ?, ?, ?, 'scheduled', ?)"),
-    paymentStatus: db.prepare('UPDATE portal_payments SET status = ? WHERE case_id = ? AND payment_id = ?'),
-  };
-}
+export const portalProjection = caseFoldProjection(portalFold);

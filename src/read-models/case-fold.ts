@@ -1,0 +1,258 @@
+import type Database from 'better-sqlite3';
+import type { ProjectionEvent } from '../event-store/event-store.port.js';
+import { perDatabase, type Projection, type RebuildSession } from './projection.js';
+
+export type Cell = string | number | null;
+export type Row = readonly Cell[];
+
+/** A table of a case-fold projection: every row belongs to one case and starts with its case_id. */
+export interface CaseTable {
+  readonly name: string;
+  /** Column names in row order; the first is case_id. */
+  readonly columns: readonly string[];
+  /** How many leading columns make the primary key. */
+  readonly keyColumns: number;
+  /** CREATE TABLE IF NOT EXISTS … */
+  readonly ddl: string;
+  /** CREATE INDEX IF NOT EXISTS …: dropped during a rebuild and built once at its end. */
+  readonly indexes?: readonly string[];
+}
+
+/**
+ * A read model as a fold per case: `evolve` (pure) turns a case's state and one event into the next
+ * state, `rows` (pure) gives the case's table rows, `fromRows` the state back from them. Live, a
+ * batch loads the touched cases from their rows, folds and writes the rows that changed; a rebuild
+ * keeps states in memory and writes each case once. Both run the same `evolve`.
+ */
+export interface CaseFold<S> {
+  readonly name: string;
+  readonly version: number;
+  readonly tables: readonly CaseTable[];
+  /** The event types `evolve` reacts to; a rebuild reads only these. */
+  readonly eventTypes: ReadonlySet<string>;
+  /** Returns the same state object when the event changes nothing. */
+  evolve(state: S | null, caseId: string, event: ProjectionEvent): S | null;
+  /** The case's rows, per table (in `tables` order). */
+  rows(caseId: string, state: S): Row[][];
+  /** The state back from the case's rows (null when it has none); rows(fromRows(r)) must be r. */
+  fromRows(caseId: string, rows: readonly Row[][]): S | null;
+}
+
+export interface CaseFoldOptions {
+  /** Most case states a rebuild keeps in memory (least recently used written out first). */
+  readonly cacheCases?: number;
+}
+
+/** ≈ 16 KB per 12-month case for the four folds together (measured on a 20 000-household log): ≈ 160 MB. */
+export const DEFAULT_CACHE_CASES = 10_000;
+
+const CASE_PREFIX = 'case-';
+
+export function caseFoldProjection<S>(fold: CaseFold<S>): Projection & { readonly fold: CaseFold<S> } {
+  const statements = perDatabase((db) => prepare(db, fold.tables));
+  return {
+    name: fold.name,
+    version: fold.version,
+    fold,
+    eventTypes: fold.eventTypes,
+    setup(db) {
+      db.exec(fold.tables.map((t) => [t.ddl, ...(t.indexes ?? [])].join(';\n')).join(';\n'));
+    },
+    reset(db) {
+      db.exec(fold.tables.map((t) => `DROP TABLE IF EXISTS ${t.name};`).join(' '));
+    },
+    apply(db, events) {
+      const s = statements(db);
+      for (const [caseId, ofCase] of byCase(fold, events)) {
+        const before = s.load(caseId);
+        let state = fold.fromRows(caseId, before);
+        const loaded = state;
+        for (const e of ofCase) state = fold.evolve(state, caseId, e);
+        if (state !== loaded) s.write(before, state ? fold.rows(caseId, state) : fold.tables.map(() => []));
+      }
+    },
+    rebuild(db, options = {}) {
+      return new CaseFoldRebuild(db, fold, statements(db), options.cacheCases ?? DEFAULT_CACHE_CASES);
+    },
+    dump(db) {
+      return fold.tables.map((t) => db.prepare(`SELECT * FROM ${t.name} ORDER BY ${t.columns.slice(0, t.keyColumns).join(', ')}`).all());
+    },
+  };
+}
+
+/** A batch's events per case, each case's in log order. */
+function byCase<S>(fold: CaseFold<S>, events: readonly ProjectionEvent[]): Map<string, ProjectionEvent[]> {
+  const cases = new Map<string, ProjectionEvent[]>();
+  for (const e of events) {
+    if (!fold.eventTypes.has(e.type) || !e.stream.startsWith(CASE_PREFIX)) continue;
+    const caseId = e.stream.slice(CASE_PREFIX.length);
+    const list = cases.get(caseId);
+    if (list) list.push(e);
+    else cases.set(caseId, [e]);
+  }
+  return cases;
+}
+
+interface Entry<S> {
+  state: S | null;
+  /** The case's rows as they are in the tables (empty when it was never written). */
+  readonly stored: readonly Row[][] | null;
+}
+
+/**
+ * A rebuild's write-back cache: states stay in memory (least recently used first out, each written
+ * once as it leaves); a case seen again after it left is loaded back from its rows. Secondary
+ * indexes are dropped for the bulk load and built at the end.
+ */
+class CaseFoldRebuild<S> implements RebuildSession {
+  private readonly cache = new Map<string, Entry<S>>();
+  /** Cases whose rows are in the tables (written when they left the cache). */
+  private readonly written = new Set<string>();
+  private evictions = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly fold: CaseFold<S>,
+    private readonly s: Statements,
+    private readonly cap: number,
+  ) {
+    for (const t of fold.tables) for (const ix of t.indexes ?? []) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
+  }
+
+  apply(events: readonly ProjectionEvent[]): void {
+    const { fold, cache } = this;
+    for (const e of events) {
+      if (!fold.eventTypes.has(e.type) || !e.stream.startsWith(CASE_PREFIX)) continue;
+      const caseId = e.stream.slice(CASE_PREFIX.length);
+      let entry = cache.get(caseId);
+      if (entry) cache.delete(caseId);
+      else if (this.written.has(caseId)) {
+        const stored = this.s.load(caseId);
+        entry = { state: fold.fromRows(caseId, stored), stored };
+      } else entry = { state: null, stored: null };
+      // Map order is insertion order: re-inserting makes this case the most recently used.
+      cache.set(caseId, entry);
+      entry.state = fold.evolve(entry.state, caseId, e);
+      if (cache.size > this.cap) this.evictOldest();
+    }
+  }
+
+  private evictOldest(): void {
+    const [caseId, entry] = this.cache.entries().next().value as [string, Entry<S>];
+    this.cache.delete(caseId);
+    this.writeOut(caseId, entry);
+    this.evictions += 1;
+  }
+
+  private writeOut(caseId: string, entry: Entry<S>): void {
+    const after = entry.state ? this.fold.rows(caseId, entry.state) : this.fold.tables.map(() => []);
+    this.s.write(entry.stored ?? this.fold.tables.map(() => []), after);
+    this.written.add(caseId);
+  }
+
+  finish(): { evictions: number } {
+    // In case order: the rows go to the end of each table's B-tree instead of all over it.
+    const left = [...this.cache.keys()].sort();
+    for (const caseId of left) this.writeOut(caseId, this.cache.get(caseId)!);
+    this.cache.clear();
+    for (const t of this.fold.tables) for (const ix of t.indexes ?? []) this.db.exec(ix);
+    return { evictions: this.evictions };
+  }
+}
+
+const indexName = (ddl: string): string => {
+  const m = /CREATE INDEX IF NOT EXISTS (\w+)/i.exec(ddl);
+  if (!m) throw new Error(`cannot read the index name in: ${ddl}`);
+  return m[1]!;
+};
+
+interface Statements {
+  load(caseId: string): Row[][];
+  /** Writes the difference between a case's stored rows and its new rows. */
+  write(before: readonly Row[][], after: readonly Row[][]): void;
+}
+
+function prepare(db: Database.Database, tables: readonly CaseTable[]): Statements {
+  const per = tables.map((t) => ({
+    keyColumns: t.keyColumns,
+    select: db.prepare(`SELECT ${t.columns.join(', ')} FROM ${t.name} WHERE case_id = ?`).raw(),
+    upsert: db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`),
+    remove: db.prepare(`DELETE FROM ${t.name} WHERE ${t.columns.slice(0, t.keyColumns).map((c) => `${c} = ?`).join(' AND ')}`),
+  }));
+  return {
+    load: (caseId) => per.map((t) => t.select.all(caseId) as Row[]),
+    write(before, after) {
+      per.forEach((t, i) => {
+        const old = before[i]!;
+        const now = after[i]!;
+        if (old.length === 0) {
+          for (const r of now) t.upsert.run(r);
+          return;
+        }
+        const oldByKey = new Map(old.map((r) => [keyOf(r, t.keyColumns), r]));
+        for (const r of now) {
+          const k = keyOf(r, t.keyColumns);
+          const was = oldByKey.get(k);
+          oldByKey.delete(k);
+          if (!was || !sameRow(was, r)) t.upsert.run(r);
+        }
+        for (const gone of oldByKey.values()) t.remove.run(gone.slice(0, t.keyColumns));
+      });
+    },
+  };
+}
+
+const keyOf = (r: Row, n: number): string => (n === 2 ? `${r[0]}\u0000${r[1]}` : r.slice(0, n).join('\u0000'));
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// ——— helpers for folds over small sorted lists (a case's months, payments, …) ———
+
+/** The list with the item of this key replaced, added (kept sorted by key) or, for null, removed. */
+export function put<T>(list: readonly T[], keyOf: (t: T) => string, key: string, item: T | null): readonly T[] {
+  let i = list.length;
+  // Appends are the common case (months and ids arrive in order more often than not): search from the end.
+  while (i > 0 && keyOf(list[i - 1]!) > key) i--;
+  const found = i > 0 && keyOf(list[i - 1]!) === key;
+  if (found) {
+    const copy = list.slice();
+    if (item === null) copy.splice(i - 1, 1);
+    else copy[i - 1] = item;
+    return copy;
+  }
+  if (item === null) return list;
+  const copy = list.slice();
+  copy.splice(i, 0, item);
+  return copy;
+}
+
+/** The item of this key, if any. */
+export function find<T>(list: readonly T[], keyOf: (t: T) => string, key: string): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (keyOf(list[i]!) === key) return list[i];
+  return undefined;
+}
+
+/** Each item that matches replaced by `change(item)`; the same list when none matched. */
+export function mapWhere<T>(list: readonly T[], matches: (t: T) => boolean, change: (t: T) => T): readonly T[] {
+  let copy: T[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    if (!matches(list[i]!)) continue;
+    copy ??= list.slice();
+    copy[i] = change(list[i]!);
+  }
+  return copy ?? list;
+}
+
+// ——— reading a loaded row's cells back (fromRows) ———
+export const text = (v: Cell | undefined): string => v as string;
+export const textOrNull = (v: Cell | undefined): string | null => (v ?? null) as string | null;
+export const numberOrNull = (v: Cell | undefined): number | null => (v ?? null) as number | null;
+
+/** Sorts in place by a string key (the order the folds keep their lists in). */
+export function sortBy<T>(list: T[], key: (t: T) => string): T[] {
+  return list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
