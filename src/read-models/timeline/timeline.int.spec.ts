@@ -9,7 +9,7 @@ import { ChainBrokenError, type NewEvent } from '../../event-store/event-store.p
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { openReadDb } from '../../platform/read-db.js';
 import { dropStoredTimeline } from './timeline.module.js';
-import { readTimeline } from './timeline.reader.js';
+import { readTimeline, RenderedTimelines, renderedTimelines } from './timeline.reader.js';
 
 const ev = (type: string, recordedAt: string, data: Record<string, unknown>): NewEvent => ({
   id: randomUUID(), type, schemaVersion: 1, data,
@@ -80,6 +80,67 @@ describe('the timeline read from the case stream through the SQLite store', () =
     expect(audit!.chain).toEqual({ ok: false, events: 2, check, firstBroken: { version: 2, reason: expect.stringMatching(/^content changed/) } });
     expect(audit!.entries.map((e) => e.type)).toEqual(['CaseOpened']);
     expect(JSON.stringify(audit)).not.toContain('9\u00a0500');
+  });
+});
+
+describe('timelines rendered before are read again from their tail only', () => {
+  const caseId = randomUUID();
+  let dir: string;
+  let path: string;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bistand-timeline-cache-'));
+    path = join(dir, 'events.sqlite');
+    store = new SqliteEventStore(path);
+    await store.append(caseStream(caseId), [ev('CaseOpened', '2026-12-01T09:00:00.000Z', { caseId, household: [{ memberId: 'm1', role: 'applicant' }], unit: 'enhet-nord', caseworker: 'hl-anna', payee: { kind: 'client_account' }, protectedIdentity: false, openedOn: '2026-12-01' })], { expectedVersion: 'no_stream' });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given a timeline read once, when it is read again, then the stream is not read whole again', async () => {
+    await readTimeline(store, caseId);
+    let wholeReads = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = (...args) => ((wholeReads += 1), readStream(...args));
+    const again = await readTimeline(store, caseId, { asOf: '2026-12-01T10:00:00.000Z' });
+    expect(again!.entries.map((e) => e.type)).toEqual(['CaseOpened']);
+    expect(wholeReads).toBe(0);
+  });
+
+  it('given a timeline read once, when another process appends to the case, then the next read shows it', async () => {
+    await readTimeline(store, caseId);
+    const other = new SqliteEventStore(path);
+    await other.append(caseStream(caseId), [ev('ApplicationSubmitted', '2026-12-10T09:00:00.000Z', { applicationId: 'a', month: '2027-01', submittedOn: '2026-12-10', costs: [], incomes: [], attachments: [], signedBy: ['m1'] })], { expectedVersion: 1 });
+    await other.close();
+    const after = await readTimeline(store, caseId);
+    expect(after!.chain).toEqual({ ok: true, events: 2, check: 'verified_read' });
+    expect(after!.entries.map((e) => e.type)).toEqual(['CaseOpened', 'ApplicationSubmitted']);
+    expect(renderedTimelines(store).size).toEqual({ cases: 1, entries: 2 });
+  });
+
+  it('given a rendered timeline whose head was changed behind the store, then it is read whole and refused', async () => {
+    await readTimeline(store, caseId);
+    store.rawDatabase().prepare("UPDATE streams SET last_hash = 'forged' WHERE stream = ?").run(caseStream(caseId));
+    store.rawDatabase().prepare("UPDATE events SET hash = 'forged' WHERE stream = ? AND version = 1").run(caseStream(caseId));
+    await expect(readTimeline(store, caseId)).rejects.toBeInstanceOf(ChainBrokenError);
+  });
+
+  it('holds at most its bound of entries, the least recently read case leaving first', () => {
+    const cache = new RenderedTimelines(3);
+    const entries = (n: number) => Array.from({ length: n }, () => ({}) as never);
+    cache.put('a', { version: 2, hash: 'x' }, entries(2));
+    cache.put('b', { version: 1, hash: 'y' }, entries(1));
+    cache.get('a');
+    cache.put('c', { version: 1, hash: 'z' }, entries(1));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.size).toEqual({ cases: 2, entries: 3 });
+    cache.put('d', { version: 4, hash: 'w' }, entries(4));
+    expect(cache.get('d')).toBeUndefined();
   });
 });
 
