@@ -19,10 +19,11 @@ export interface CaseTable {
 }
 
 /**
- * A read model as a fold per case: `evolve` (pure) turns a case's state and one event into the next
- * state, `rows` (pure) gives the case's table rows, `fromRows` the state back from them. Live, a
- * batch loads the touched cases from their rows, folds and writes the rows that changed; a rebuild
- * keeps states in memory and writes each case once. Both run the same `evolve`.
+ * A read model as a fold per case: `evolve` turns a case's state and one event into the next state
+ * (it may change the state it is given in place and return it: every caller owns its states), `rows`
+ * (pure) gives the case's table rows, `fromRows` the state back from them. Live, a batch loads the
+ * touched cases from their rows, folds and writes the rows that changed (the diff is against the rows
+ * as loaded); a rebuild keeps states in memory and writes each case once. Both run the same `evolve`.
  */
 export interface CaseFold<S> {
   readonly name: string;
@@ -30,7 +31,7 @@ export interface CaseFold<S> {
   readonly tables: readonly CaseTable[];
   /** The event types `evolve` reacts to; a rebuild reads only these. */
   readonly eventTypes: ReadonlySet<string>;
-  /** Returns the same state object when the event changes nothing. */
+  /** May change `state` in place (and return it); the caller owns the state and keeps no earlier version of it. */
   evolve(state: S | null, caseId: string, event: ProjectionEvent): S | null;
   /** The case's rows, per table (in `tables` order). */
   rows(caseId: string, state: S): Row[][];
@@ -64,11 +65,11 @@ export function caseFoldProjection<S>(fold: CaseFold<S>): Projection & { readonl
     apply(db, events) {
       const s = statements(db);
       for (const [caseId, ofCase] of byCase(fold, events)) {
+        // The rows as loaded are the before-image: states change in place, rows are values.
         const before = s.load(caseId);
         let state = fold.fromRows(caseId, before);
-        const loaded = state;
         for (const e of ofCase) state = fold.evolve(state, caseId, e);
-        if (state !== loaded) s.write(before, state ? fold.rows(caseId, state) : fold.tables.map(() => []));
+        s.write(before, state ? fold.rows(caseId, state) : fold.tables.map(() => []));
       }
     },
     rebuild(db, options = {}) {
@@ -228,6 +229,27 @@ export function put<T>(list: readonly T[], keyOf: (t: T) => string, key: string,
   const copy = list.slice();
   copy.splice(i, 0, item);
   return copy;
+}
+
+/** In place: the item of this key replaced, or added where the list's key order puts it. */
+export function upsert<T>(list: T[], keyOf: (t: T) => string, key: string, item: T): void {
+  let i = list.length;
+  // Appends are the common case (months and ids arrive in order more often than not): search from the end.
+  while (i > 0 && keyOf(list[i - 1]!) > key) i--;
+  if (i > 0 && keyOf(list[i - 1]!) === key) list[i - 1] = item;
+  else if (i === list.length) list.push(item);
+  else list.splice(i, 0, item);
+}
+
+/** In place: the item of this key removed; whether there was one. */
+export function removeKey<T>(list: T[], keyOf: (t: T) => string, key: string): boolean {
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (keyOf(list[i]!) === key) {
+      list.splice(i, 1);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The item of this key, if any. */
