@@ -117,7 +117,7 @@ class CaseFoldRebuild<S> implements RebuildSession {
     private readonly s: Statements,
     private readonly cap: number,
   ) {
-    for (const t of fold.tables) for (const ix of t.indexes ?? []) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
+    dropIndexes(db, fold.tables);
   }
 
   apply(events: readonly ProjectionEvent[]): void {
@@ -171,35 +171,77 @@ interface Statements {
   load(caseId: string): Row[][];
   /** Writes the difference between a case's stored rows and its new rows. */
   write(before: readonly Row[][], after: readonly Row[][]): void;
+  /** Writes changes computed elsewhere (a rebuild worker's diffs), per table. */
+  run(ops: readonly TableOps[]): void;
+}
+
+/** A table's changes: rows to insert or replace, and keys (leading key cells) of rows to delete. */
+export interface TableOps {
+  readonly up: Row[];
+  readonly del: Row[];
+}
+
+/** The changes that turn a case's `before` rows into its `after` rows, appended to `out` (per table). */
+export function diffRows(tables: readonly CaseTable[], before: readonly Row[][] | null, after: readonly Row[][], out: readonly TableOps[]): void {
+  for (let i = 0; i < tables.length; i++) {
+    const old = before?.[i] ?? [];
+    const now = after[i]!;
+    const o = out[i]!;
+    if (old.length === 0) {
+      for (const r of now) o.up.push(r);
+      continue;
+    }
+    const n = tables[i]!.keyColumns;
+    const oldByKey = new Map(old.map((r) => [keyOf(r, n), r]));
+    for (const r of now) {
+      const k = keyOf(r, n);
+      const was = oldByKey.get(k);
+      oldByKey.delete(k);
+      if (!was || !sameRow(was, r)) o.up.push(r);
+    }
+    for (const gone of oldByKey.values()) o.del.push(gone.slice(0, n));
+  }
+}
+
+export const emptyOps = (tables: readonly CaseTable[]): TableOps[] => tables.map(() => ({ up: [], del: [] }));
+
+/** The case's rows per table, read with `db` (a rebuild worker's own read-only connection, too). */
+export function caseLoader(db: Database.Database, tables: readonly CaseTable[]): (caseId: string) => Row[][] {
+  const selects = tables.map((t) => db.prepare(`SELECT ${t.columns.join(', ')} FROM ${t.name} WHERE case_id = ?`).raw());
+  return (caseId) => selects.map((q) => q.all(caseId) as Row[]);
+}
+
+/** Index names of a fold's tables (dropped for a bulk load, built again at its end). */
+export const indexDdl = (tables: readonly CaseTable[]): string[] => tables.flatMap((t) => [...(t.indexes ?? [])]);
+export const dropIndexes = (db: Database.Database, tables: readonly CaseTable[]): void => {
+  for (const ix of indexDdl(tables)) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
+};
+
+export function caseStatements(db: Database.Database, tables: readonly CaseTable[]): Statements {
+  return prepare(db, tables);
 }
 
 function prepare(db: Database.Database, tables: readonly CaseTable[]): Statements {
   const per = tables.map((t) => ({
-    keyColumns: t.keyColumns,
-    select: db.prepare(`SELECT ${t.columns.join(', ')} FROM ${t.name} WHERE case_id = ?`).raw(),
     upsert: db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`),
     remove: db.prepare(`DELETE FROM ${t.name} WHERE ${t.columns.slice(0, t.keyColumns).map((c) => `${c} = ?`).join(' AND ')}`),
   }));
+  const run = (ops: readonly TableOps[]) => {
+    for (let i = 0; i < per.length; i++) {
+      const { up, del } = ops[i]!;
+      const t = per[i]!;
+      for (const k of del) t.remove.run(k);
+      for (const r of up) t.upsert.run(r);
+    }
+  };
   return {
-    load: (caseId) => per.map((t) => t.select.all(caseId) as Row[]),
+    load: caseLoader(db, tables),
     write(before, after) {
-      per.forEach((t, i) => {
-        const old = before[i]!;
-        const now = after[i]!;
-        if (old.length === 0) {
-          for (const r of now) t.upsert.run(r);
-          return;
-        }
-        const oldByKey = new Map(old.map((r) => [keyOf(r, t.keyColumns), r]));
-        for (const r of now) {
-          const k = keyOf(r, t.keyColumns);
-          const was = oldByKey.get(k);
-          oldByKey.delete(k);
-          if (!was || !sameRow(was, r)) t.upsert.run(r);
-        }
-        for (const gone of oldByKey.values()) t.remove.run(gone.slice(0, t.keyColumns));
-      });
+      const ops = emptyOps(tables);
+      diffRows(tables, before, after, ops);
+      run(ops);
     },
+    run,
   };
 }
 
