@@ -97,7 +97,7 @@ export class ProjectionRunner {
    * until then the projection's version row is absent, so a crash mid-rebuild means a rebuild
    * again at the next start, never a half-filled model taken for a complete one.
    */
-  async rebuild(names?: readonly string[], onProgress?: (p: RebuildProgress) => void, options: RebuildOptions = {}): Promise<{ events: number; evictions: number }> {
+  async rebuild(names?: readonly string[], onProgress?: (p: RebuildProgress) => void, options: RebuildOptions = {}): Promise<{ events: number; evictions: number; workers: number }> {
     const chosen = this.projections.filter((p) => !names || names.length === 0 || names.includes(p.name));
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`unknown projection(s): ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
@@ -122,7 +122,7 @@ export class ProjectionRunner {
       this.db.pragma(`synchronous = ${Number(synchronous)}`);
       this.db.pragma(`cache_size = ${Number(cacheSize)}`);
     };
-    const finishRebuild = async (position: number, events: number, evictions: number) => {
+    const finishRebuild = async (position: number, events: number, evictions: number, workers = 0) => {
       const remember = this.db.prepare('INSERT INTO projection_versions (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version');
       for (const p of chosen) {
         this.checkpoints.set(this.checkpointName(p), position);
@@ -131,7 +131,7 @@ export class ProjectionRunner {
       this.db.exec('COMMIT');
       restore();
       if (wasLive) await this.start();
-      return { events, evictions };
+      return { events, evictions, workers };
     };
     // Two threads when possible: a worker reads the log and folds, this thread writes (rebuild-in-worker.ts).
     const source = types && light && options.worker !== false ? ((this.store as { projectionSource?: (t: readonly string[]) => ProjectionSource | null }).projectionSource?.(types) ?? null) : null;
@@ -148,7 +148,7 @@ export class ProjectionRunner {
             for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
           },
         });
-        if (done) return await finishRebuild(done.lastPosition, done.events, done.evictions);
+        if (done) return await finishRebuild(done.lastPosition, done.events, done.evictions, done.workers);
         // The worker met what it cannot fold (an event that needs an upcaster): start again in this thread.
         this.db.exec('ROLLBACK');
         for (const p of chosen) this.reset(p);

@@ -65,7 +65,7 @@ export async function rebuildInWorker(
   chosen: readonly FoldProjection[],
   source: ProjectionSource,
   options: WorkerRebuildOptions,
-): Promise<{ events: number; lastPosition: number; evictions: number } | null> {
+): Promise<{ events: number; lastPosition: number; evictions: number; workers: number } | null> {
   // Projections split over the workers (each reads the log itself): heaviest first, greedy by table count.
   const count = Math.max(1, Math.min(options.workers ?? 1, chosen.length));
   const groups: FoldProjection[][] = Array.from({ length: count }, () => []);
@@ -151,7 +151,7 @@ export async function rebuildInWorker(
       if (w === 0 && m.scanned > 0) options.onBatch?.(m.lastPosition, (events += m.scanned));
     }
     for (const p of chosen) for (const ix of indexDdl(p.fold.tables)) db.exec(ix);
-    return { events, lastPosition, evictions };
+    return { events, lastPosition, evictions, workers: workers.length };
   } finally {
     for (const x of workers) {
       x.channel.port1.close();
