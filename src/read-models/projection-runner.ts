@@ -54,8 +54,18 @@ export class ProjectionRunner {
    * ONE catch-up subscription: each batch is read and parsed once, then applied to every projection
    * that has not seen it, and all their checkpoints move, in one transaction.
    */
-  start(): Promise<void> {
-    if (this.projections.length === 0) return Promise.resolve();
+  async start(): Promise<void> {
+    if (this.projections.length === 0) return;
+    // A projection that starts from nothing (new, or reset because its version changed) on a log that
+    // is not empty is rebuilt first (bulk path: in-memory folds, a worker thread), not replayed batch by
+    // batch through the live path. The caller starts before anything else uses the read DB (the
+    // service: onApplicationBootstrap, before it listens), so nothing else writes meanwhile.
+    const fresh = this.projections.filter((p) => this.checkpoint(p.name) === 0);
+    if (fresh.length > 0 && (await this.store.lastPosition()) > 0) await this.rebuild(fresh.map((p) => p.name));
+    return this.startLive();
+  }
+
+  private startLive(): Promise<void> {
     const applyBatch = this.db.transaction((events: readonly RecordedEvent[]) => {
       const end = events[events.length - 1]!.globalPosition;
       for (const p of this.projections) {
@@ -130,7 +140,7 @@ export class ProjectionRunner {
       }
       this.db.exec('COMMIT');
       restore();
-      if (wasLive) await this.start();
+      if (wasLive) await this.startLive();
       return { events, evictions, workers };
     };
     // Two threads when possible: a worker reads the log and folds, this thread writes (rebuild-in-worker.ts).
