@@ -19,10 +19,11 @@ export interface CaseTable {
 }
 
 /**
- * A read model as a fold per case: `evolve` (pure) turns a case's state and one event into the next
- * state, `rows` (pure) gives the case's table rows, `fromRows` the state back from them. Live, a
- * batch loads the touched cases from their rows, folds and writes the rows that changed; a rebuild
- * keeps states in memory and writes each case once. Both run the same `evolve`.
+ * A read model as a fold per case: `evolve` turns a case's state and one event into the next state
+ * (it may change the state it is given in place and return it: every caller owns its states), `rows`
+ * (pure) gives the case's table rows, `fromRows` the state back from them. Live, a batch loads the
+ * touched cases from their rows, folds and writes the rows that changed (the diff is against the rows
+ * as loaded); a rebuild keeps states in memory and writes each case once. Both run the same `evolve`.
  */
 export interface CaseFold<S> {
   readonly name: string;
@@ -30,7 +31,7 @@ export interface CaseFold<S> {
   readonly tables: readonly CaseTable[];
   /** The event types `evolve` reacts to; a rebuild reads only these. */
   readonly eventTypes: ReadonlySet<string>;
-  /** Returns the same state object when the event changes nothing. */
+  /** May change `state` in place (and return it); the caller owns the state and keeps no earlier version of it. */
   evolve(state: S | null, caseId: string, event: ProjectionEvent): S | null;
   /** The case's rows, per table (in `tables` order). */
   rows(caseId: string, state: S): Row[][];
@@ -64,11 +65,11 @@ export function caseFoldProjection<S>(fold: CaseFold<S>): Projection & { readonl
     apply(db, events) {
       const s = statements(db);
       for (const [caseId, ofCase] of byCase(fold, events)) {
+        // The rows as loaded are the before-image: states change in place, rows are values.
         const before = s.load(caseId);
         let state = fold.fromRows(caseId, before);
-        const loaded = state;
         for (const e of ofCase) state = fold.evolve(state, caseId, e);
-        if (state !== loaded) s.write(before, state ? fold.rows(caseId, state) : fold.tables.map(() => []));
+        s.write(before, state ? fold.rows(caseId, state) : fold.tables.map(() => []));
       }
     },
     rebuild(db, options = {}) {
@@ -116,7 +117,7 @@ class CaseFoldRebuild<S> implements RebuildSession {
     private readonly s: Statements,
     private readonly cap: number,
   ) {
-    for (const t of fold.tables) for (const ix of t.indexes ?? []) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
+    dropIndexes(db, fold.tables);
   }
 
   apply(events: readonly ProjectionEvent[]): void {
@@ -170,35 +171,77 @@ interface Statements {
   load(caseId: string): Row[][];
   /** Writes the difference between a case's stored rows and its new rows. */
   write(before: readonly Row[][], after: readonly Row[][]): void;
+  /** Writes changes computed elsewhere (a rebuild worker's diffs), per table. */
+  run(ops: readonly TableOps[]): void;
+}
+
+/** A table's changes: rows to insert or replace, and keys (leading key cells) of rows to delete. */
+export interface TableOps {
+  readonly up: Row[];
+  readonly del: Row[];
+}
+
+/** The changes that turn a case's `before` rows into its `after` rows, appended to `out` (per table). */
+export function diffRows(tables: readonly CaseTable[], before: readonly Row[][] | null, after: readonly Row[][], out: readonly TableOps[]): void {
+  for (let i = 0; i < tables.length; i++) {
+    const old = before?.[i] ?? [];
+    const now = after[i]!;
+    const o = out[i]!;
+    if (old.length === 0) {
+      for (const r of now) o.up.push(r);
+      continue;
+    }
+    const n = tables[i]!.keyColumns;
+    const oldByKey = new Map(old.map((r) => [keyOf(r, n), r]));
+    for (const r of now) {
+      const k = keyOf(r, n);
+      const was = oldByKey.get(k);
+      oldByKey.delete(k);
+      if (!was || !sameRow(was, r)) o.up.push(r);
+    }
+    for (const gone of oldByKey.values()) o.del.push(gone.slice(0, n));
+  }
+}
+
+export const emptyOps = (tables: readonly CaseTable[]): TableOps[] => tables.map(() => ({ up: [], del: [] }));
+
+/** The case's rows per table, read with `db` (a rebuild worker's own read-only connection, too). */
+export function caseLoader(db: Database.Database, tables: readonly CaseTable[]): (caseId: string) => Row[][] {
+  const selects = tables.map((t) => db.prepare(`SELECT ${t.columns.join(', ')} FROM ${t.name} WHERE case_id = ?`).raw());
+  return (caseId) => selects.map((q) => q.all(caseId) as Row[]);
+}
+
+/** Index names of a fold's tables (dropped for a bulk load, built again at its end). */
+export const indexDdl = (tables: readonly CaseTable[]): string[] => tables.flatMap((t) => [...(t.indexes ?? [])]);
+export const dropIndexes = (db: Database.Database, tables: readonly CaseTable[]): void => {
+  for (const ix of indexDdl(tables)) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
+};
+
+export function caseStatements(db: Database.Database, tables: readonly CaseTable[]): Statements {
+  return prepare(db, tables);
 }
 
 function prepare(db: Database.Database, tables: readonly CaseTable[]): Statements {
   const per = tables.map((t) => ({
-    keyColumns: t.keyColumns,
-    select: db.prepare(`SELECT ${t.columns.join(', ')} FROM ${t.name} WHERE case_id = ?`).raw(),
     upsert: db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`),
     remove: db.prepare(`DELETE FROM ${t.name} WHERE ${t.columns.slice(0, t.keyColumns).map((c) => `${c} = ?`).join(' AND ')}`),
   }));
+  const run = (ops: readonly TableOps[]) => {
+    for (let i = 0; i < per.length; i++) {
+      const { up, del } = ops[i]!;
+      const t = per[i]!;
+      for (const k of del) t.remove.run(k);
+      for (const r of up) t.upsert.run(r);
+    }
+  };
   return {
-    load: (caseId) => per.map((t) => t.select.all(caseId) as Row[]),
+    load: caseLoader(db, tables),
     write(before, after) {
-      per.forEach((t, i) => {
-        const old = before[i]!;
-        const now = after[i]!;
-        if (old.length === 0) {
-          for (const r of now) t.upsert.run(r);
-          return;
-        }
-        const oldByKey = new Map(old.map((r) => [keyOf(r, t.keyColumns), r]));
-        for (const r of now) {
-          const k = keyOf(r, t.keyColumns);
-          const was = oldByKey.get(k);
-          oldByKey.delete(k);
-          if (!was || !sameRow(was, r)) t.upsert.run(r);
-        }
-        for (const gone of oldByKey.values()) t.remove.run(gone.slice(0, t.keyColumns));
-      });
+      const ops = emptyOps(tables);
+      diffRows(tables, before, after, ops);
+      run(ops);
     },
+    run,
   };
 }
 
@@ -228,6 +271,27 @@ export function put<T>(list: readonly T[], keyOf: (t: T) => string, key: string,
   const copy = list.slice();
   copy.splice(i, 0, item);
   return copy;
+}
+
+/** In place: the item of this key replaced, or added where the list's key order puts it. */
+export function upsert<T>(list: T[], keyOf: (t: T) => string, key: string, item: T): void {
+  let i = list.length;
+  // Appends are the common case (months and ids arrive in order more often than not): search from the end.
+  while (i > 0 && keyOf(list[i - 1]!) > key) i--;
+  if (i > 0 && keyOf(list[i - 1]!) === key) list[i - 1] = item;
+  else if (i === list.length) list.push(item);
+  else list.splice(i, 0, item);
+}
+
+/** In place: the item of this key removed; whether there was one. */
+export function removeKey<T>(list: T[], keyOf: (t: T) => string, key: string): boolean {
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (keyOf(list[i]!) === key) {
+      list.splice(i, 1);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The item of this key, if any. */

@@ -45,6 +45,8 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
   let rebuiltDb: Database.Database;
   let smallCacheDb: Database.Database;
   let smallCache: { events: number; evictions: number };
+  let workerDbs: Database.Database[] = [];
+  let inWorkers: Array<{ events: number; evictions: number; workers: number }> = [];
   let events = 0;
 
   beforeAll(async () => {
@@ -73,9 +75,18 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
     // with room for only 50 cases: cases leave the cache and come back from their rows all the time.
     smallCacheDb = openReadDb(':memory:');
     smallCache = await new ProjectionRunner(store, smallCacheDb, ALL_PROJECTIONS).rebuild(CASE_FOLDS.map((p) => p.name), undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000 });
-  }, 120_000);
+
+    // The same in fold worker threads (a file read DB: a worker reads back committed rows of cases that
+    // left its cache), with one worker and with two, a small cache and frequent commits.
+    for (const workers of [1, 2]) {
+      const db = openReadDb(join(dir, `read-${workers}.sqlite`));
+      workerDbs.push(db);
+      inWorkers.push(await new ProjectionRunner(store, db, ALL_PROJECTIONS).rebuild(CASE_FOLDS.map((p) => p.name), undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000, workers }));
+    }
+  }, 180_000);
 
   afterAll(async () => {
+    for (const db of workerDbs) db.close();
     liveDb?.close();
     rebuiltDb?.close();
     smallCacheDb?.close();
@@ -103,6 +114,16 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
     expect(smallCache.evictions).toBeGreaterThan(HOUSEHOLDS * CASE_FOLDS.length);
     const live = projection.dump!(liveDb);
     const rebuilt = projection.dump!(smallCacheDb);
+    expect(firstDifference(live, rebuilt)).toBeNull();
+    expect(digest(rebuilt)).toBe(digest(live));
+  });
+
+  it.each(CASE_FOLDS.flatMap((p) => [1, 2].map((w) => [p.name, w, p] as const)))('%s: rebuilt in %i fold worker(s) with a cache of 50 cases is identical to live', (_name, workers, projection) => {
+    const run = inWorkers[workers - 1]!;
+    expect(run).toMatchObject({ events, workers });
+    expect(run.evictions).toBeGreaterThan(HOUSEHOLDS * CASE_FOLDS.length);
+    const live = projection.dump!(liveDb);
+    const rebuilt = projection.dump!(workerDbs[workers - 1]!);
     expect(firstDifference(live, rebuilt)).toBeNull();
     expect(digest(rebuilt)).toBe(digest(live));
   });

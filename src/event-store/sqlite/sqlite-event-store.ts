@@ -31,6 +31,16 @@ import type { ScanProgress } from './chain-scan.js';
 import { PollingSubscription } from './polling-subscription.js';
 
 /** An `events` row as stored (shared with the chain scan). */
+/** readForProjections' query (raw rows: position, stream, version, type, schema_version, data or null when the type is not asked for). */
+export const READ_FOR_PROJECTIONS_SQL = `SELECT position, stream, version, type, schema_version,
+     CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN data END
+   FROM events WHERE position > @from ORDER BY position LIMIT @limit`;
+export type ProjectionRow = [position: number, stream: string, version: number, type: string, schemaVersion: number, data: string | null];
+export interface ProjectionSource {
+  readonly path: string;
+  readonly currentVersions: Readonly<Record<string, number>>;
+}
+
 export interface EventRow {
   position: number;
   stream: string;
@@ -155,13 +165,7 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
       // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
-      readForProjections: this.db
-        .prepare<[{ from: number; types: string | null; limit: number }], [number, string, number, string, number, string | null]>(
-          `SELECT position, stream, version, type, schema_version,
-             CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN data END
-           FROM events WHERE position > @from ORDER BY position LIMIT @limit`,
-        )
-        .raw(),
+      readForProjections: this.db.prepare<[{ from: number; types: string | null; limit: number }], ProjectionRow>(READ_FOR_PROJECTIONS_SQL).raw(),
       byPosition: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?'),
       metadataAt: this.db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
@@ -405,6 +409,17 @@ export class SqliteEventStore implements EventStore {
 
   async readForProjections(options: ReadForProjectionsOptions): Promise<ReadForProjectionsBatch> {
     return this.readForProjectionsSync(options);
+  }
+
+  /**
+   * Where a rebuild worker may read the log itself (its own read-only connection, the same SQL as
+   * readForProjections): the file, and the schema version each type is stored at now — a row
+   * older than that needs the upcasters, which this thread keeps. Null for an in-memory store.
+   */
+  projectionSource(types: readonly string[]): ProjectionSource | null {
+    if (this.path === ':memory:') return null;
+    this.assertOpen();
+    return { path: this.path, currentVersions: Object.fromEntries(types.map((t) => [t, this.upcasters.currentVersion(t)])) };
   }
 
   /** Synchronous form of readForProjections (a rebuild in the same thread). */

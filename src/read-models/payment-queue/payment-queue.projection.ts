@@ -5,66 +5,66 @@ import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { ProjectionEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
 import { addMonths, monthOf, type LocalDate, type Month } from '../../shared/dates.js';
-import { caseFoldProjection, find, mapWhere, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
+import { caseFoldProjection, find, upsert, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 import type { Phase } from './payment-queue.query.js';
 
 type QueueEvent = CaseEvent | ApplicationEvent | DecisionEvent | PaymentEvent | ActivityEvent;
 
 export interface QueueCase {
-  readonly unit: string;
-  readonly caseworker: string;
-  readonly protected: boolean;
-  readonly openedOn: LocalDate;
-  readonly closedOn: LocalDate | null;
+  unit: string;
+  caseworker: string;
+  protected: boolean;
+  openedOn: LocalDate;
+  closedOn: LocalDate | null;
 }
 
 /** What the queue knows of one benefit month. Outstanding and reportMissing are kept as last computed (see below). */
 export interface QueueMonth {
-  readonly month: Month;
-  readonly applicationId: string | null;
-  readonly submittedOn: LocalDate | null;
-  readonly withdrawn: boolean;
+  month: Month;
+  applicationId: string | null;
+  submittedOn: LocalDate | null;
+  withdrawn: boolean;
   /** Kompletteringar not yet received: count, earliest due date, what is missing (JSON array; null until first counted). */
-  readonly outstanding: number;
-  readonly outstandingDue: LocalDate | null;
-  readonly outstandingItems: string | null;
-  readonly decisionId: string | null;
-  readonly outcome: string | null;
-  readonly decisionAmount: number | null;
-  readonly decidedOn: LocalDate | null;
-  readonly communicatedOn: LocalDate | null;
-  readonly paymentId: string | null;
-  readonly paymentStatus: string | null;
-  readonly paymentDate: LocalDate | null;
-  readonly paymentAmount: number | null;
+  outstanding: number;
+  outstandingDue: LocalDate | null;
+  outstandingItems: string | null;
+  decisionId: string | null;
+  outcome: string | null;
+  decisionAmount: number | null;
+  decidedOn: LocalDate | null;
+  communicatedOn: LocalDate | null;
+  paymentId: string | null;
+  paymentStatus: string | null;
+  paymentDate: LocalDate | null;
+  paymentAmount: number | null;
   /** An activity report for the month before is missing (counted when the month or the activity facts change). */
-  readonly reportMissing: boolean;
+  reportMissing: boolean;
 }
 
 export interface QueueCompletion {
-  readonly requestId: string;
-  readonly month: Month;
-  readonly dueDate: LocalDate;
+  requestId: string;
+  month: Month;
+  dueDate: LocalDate;
   /** As stored: a JSON array of what is missing. */
-  readonly missing: string;
-  readonly receivedOn: LocalDate | null;
+  missing: string;
+  receivedOn: LocalDate | null;
 }
 
 export interface QueueRequirement {
-  readonly requirementId: string;
-  readonly from: LocalDate;
-  readonly to: LocalDate | null;
-  readonly endedOn: LocalDate | null;
+  requirementId: string;
+  from: LocalDate;
+  to: LocalDate | null;
+  endedOn: LocalDate | null;
 }
 
 /** One case's queue facts; every list is sorted by its key. */
 export interface QueueState {
-  readonly case: QueueCase;
-  readonly months: readonly QueueMonth[];
-  readonly completions: readonly QueueCompletion[];
-  readonly requirements: readonly QueueRequirement[];
+  case: QueueCase;
+  months: QueueMonth[];
+  completions: QueueCompletion[];
+  requirements: QueueRequirement[];
   /** `requirementId period` of every activity report. */
-  readonly reports: readonly string[];
+  reports: string[];
 }
 
 const byMonth = (m: QueueMonth) => m.month;
@@ -73,7 +73,7 @@ const byRequirement = (r: QueueRequirement) => r.requirementId;
 const self = (s: string) => s;
 const reportKey = (requirementId: string, period: Month) => `${requirementId} ${period}`;
 
-const EMPTY_MONTH: Omit<QueueMonth, 'month'> = {
+const EMPTY_MONTH: Readonly<Omit<QueueMonth, 'month'>> = {
   applicationId: null, submittedOn: null, withdrawn: false, outstanding: 0, outstandingDue: null, outstandingItems: null,
   decisionId: null, outcome: null, decisionAmount: null, decidedOn: null, communicatedOn: null,
   paymentId: null, paymentStatus: null, paymentDate: null, paymentAmount: null, reportMissing: false,
@@ -88,105 +88,150 @@ export const QUEUE_EVENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * One event folded into a case's queue facts. A case's facts start with CaseOpened (the first event
- * of every case stream); a month exists once applied for or decided.
+ * One event folded into a case's queue facts, IN PLACE: the state passed in is changed and returned
+ * (a draft; a rebuild keeps one per case, live loads it fresh from the rows). A case's facts start
+ * with CaseOpened (the first event of every case stream); a month exists once applied for or decided.
  */
 export function evolveQueue(state: QueueState | null, event: ProjectionEvent): QueueState | null {
   const e = event as unknown as QueueEvent;
   if (e.type === 'CaseOpened') {
     const d = e.data;
-    return { case: { unit: d.unit, caseworker: d.caseworker, protected: d.protectedIdentity, openedOn: d.openedOn, closedOn: null }, months: state?.months ?? [], completions: state?.completions ?? [], requirements: state?.requirements ?? [], reports: state?.reports ?? [] };
+    const c: QueueCase = { unit: d.unit, caseworker: d.caseworker, protected: d.protectedIdentity, openedOn: d.openedOn, closedOn: null };
+    if (!state) return { case: c, months: [], completions: [], requirements: [], reports: [] };
+    state.case = c;
+    return state;
   }
   if (!state) return null;
   switch (e.type) {
     case 'CaseReassigned':
-      return { ...state, case: { ...state.case, unit: e.data.unit, caseworker: e.data.caseworker } };
+      state.case.unit = e.data.unit;
+      state.case.caseworker = e.data.caseworker;
+      return state;
     case 'ProtectedIdentityChanged':
-      return { ...state, case: { ...state.case, protected: e.data.protectedIdentity } };
+      state.case.protected = e.data.protectedIdentity;
+      return state;
     case 'CaseClosed':
-      return { ...state, case: { ...state.case, closedOn: e.data.on } };
+      state.case.closedOn = e.data.on;
+      return state;
     case 'ApplicationSubmitted': {
       // A new submission after a withdrawal starts the month afresh: its kompletteringar go.
       const { month } = e.data;
-      const was = find(state.months, byMonth, month) ?? { ...EMPTY_MONTH, month };
-      const next = { ...state, months: put(state.months, byMonth, month, { ...was, applicationId: e.data.applicationId, submittedOn: e.data.submittedOn, withdrawn: false }), completions: state.completions.filter((c) => c.month !== month) };
-      return reportsFrom(outstanding(next, month), month);
+      const m = monthFor(state, month);
+      m.applicationId = e.data.applicationId;
+      m.submittedOn = e.data.submittedOn;
+      m.withdrawn = false;
+      if (state.completions.some((c) => c.month === month)) state.completions = state.completions.filter((c) => c.month !== month);
+      outstanding(state, month);
+      reportsFrom(state, month);
+      return state;
     }
-    case 'ApplicationWithdrawn':
-      return changeMonth(state, e.data.month, (m) => ({ ...m, withdrawn: true }));
+    case 'ApplicationWithdrawn': {
+      const m = find(state.months, byMonth, e.data.month);
+      if (m) m.withdrawn = true;
+      return state;
+    }
     case 'CompletionRequested': {
       const c: QueueCompletion = { requestId: e.data.requestId, month: e.data.month, dueDate: e.data.dueDate, missing: JSON.stringify(e.data.missing), receivedOn: null };
-      return outstanding({ ...state, completions: put(state.completions, byRequest, c.requestId, c) }, e.data.month);
+      upsert(state.completions, byRequest, c.requestId, c);
+      outstanding(state, e.data.month);
+      return state;
     }
     case 'CompletionReceived': {
       const c = find(state.completions, byRequest, e.data.requestId);
-      const next = c ? { ...state, completions: put(state.completions, byRequest, c.requestId, { ...c, receivedOn: e.data.receivedOn }) } : state;
-      return outstanding(next, e.data.month);
+      if (c) c.receivedOn = e.data.receivedOn;
+      outstanding(state, e.data.month);
+      return state;
     }
     case 'DecisionMade':
     case 'DecisionReconsidered': {
       // An omprövning's new decision replaces the old one for the month; it must be communicated again.
-      const decisionId = e.type === 'DecisionMade' ? e.data.decisionId : e.data.newDecisionId;
-      const was = find(state.months, byMonth, e.data.month) ?? { ...EMPTY_MONTH, month: e.data.month };
-      const m: QueueMonth = { ...was, decisionId, outcome: e.data.outcome, decisionAmount: e.data.amount, decidedOn: e.data.decidedOn, communicatedOn: null };
-      return { ...state, months: put(state.months, byMonth, m.month, m) };
+      const m = monthFor(state, e.data.month);
+      m.decisionId = e.type === 'DecisionMade' ? e.data.decisionId : e.data.newDecisionId;
+      m.outcome = e.data.outcome;
+      m.decisionAmount = e.data.amount;
+      m.decidedOn = e.data.decidedOn;
+      m.communicatedOn = null;
+      return state;
     }
     case 'DecisionCommunicated':
-      return withMonths(state, mapWhere(state.months, (m) => m.decisionId === e.data.decisionId, (m) => ({ ...m, communicatedOn: e.data.learnedOn })));
-    case 'PaymentScheduled':
-      return changeMonth(state, e.data.month, (m) => ({ ...m, paymentId: e.data.paymentId, paymentStatus: 'scheduled', paymentDate: e.data.paymentDate, paymentAmount: e.data.amount }));
+      for (const m of state.months) if (m.decisionId === e.data.decisionId) m.communicatedOn = e.data.learnedOn;
+      return state;
+    case 'PaymentScheduled': {
+      const m = find(state.months, byMonth, e.data.month);
+      if (m) {
+        m.paymentId = e.data.paymentId;
+        m.paymentStatus = 'scheduled';
+        m.paymentDate = e.data.paymentDate;
+        m.paymentAmount = e.data.amount;
+      }
+      return state;
+    }
     case 'PaymentAttested':
     case 'PaymentDisbursed':
     case 'PaymentFailed':
     case 'PaymentReturned':
     case 'PaymentCancelled': {
       const status = PAYMENT_STATUS[e.type];
-      return withMonths(state, mapWhere(state.months, (m) => m.paymentId === e.data.paymentId, (m) => ({ ...m, paymentStatus: status })));
+      for (const m of state.months) if (m.paymentId === e.data.paymentId) m.paymentStatus = status;
+      return state;
     }
     // An activity fact only changes whether the months after it miss a report.
     case 'ActivityRequirementSet': {
       const r: QueueRequirement = { requirementId: e.data.requirementId, from: e.data.from, to: e.data.to, endedOn: null };
-      return reportsFrom({ ...state, requirements: put(state.requirements, byRequirement, r.requirementId, r) }, addMonths(monthOf(e.data.from), 1));
+      upsert(state.requirements, byRequirement, r.requirementId, r);
+      reportsFrom(state, addMonths(monthOf(e.data.from), 1));
+      return state;
     }
     case 'ActivityRequirementEnded': {
       const r = find(state.requirements, byRequirement, e.data.requirementId);
-      const next = r ? { ...state, requirements: put(state.requirements, byRequirement, r.requirementId, { ...r, endedOn: e.data.endedOn }) } : state;
-      return reportsFrom(next, addMonths(monthOf(e.data.endedOn), 1));
+      if (r) r.endedOn = e.data.endedOn;
+      reportsFrom(state, addMonths(monthOf(e.data.endedOn), 1));
+      return state;
     }
     case 'ActivityReported': {
       const key = reportKey(e.data.requirementId, e.data.period);
-      const next = find(state.reports, self, key) === undefined ? { ...state, reports: put(state.reports, self, key, key) } : state;
-      return reportsFrom(next, addMonths(e.data.period, 1));
+      if (find(state.reports, self, key) === undefined) upsert(state.reports, self, key, key);
+      reportsFrom(state, addMonths(e.data.period, 1));
+      return state;
     }
     default:
       return state;
   }
 }
 
-function withMonths(state: QueueState, months: readonly QueueMonth[]): QueueState {
-  return months === state.months ? state : { ...state, months };
-}
-
-/** A change to an existing month (a fact about a month the queue has no row for is not kept). */
-function changeMonth(state: QueueState, month: Month, change: (m: QueueMonth) => QueueMonth): QueueState {
-  const m = find(state.months, byMonth, month);
-  return m ? { ...state, months: put(state.months, byMonth, month, change(m)) } : state;
+/** The month's facts, added (empty) when the queue has none yet. */
+function monthFor(state: QueueState, month: Month): QueueMonth {
+  const was = find(state.months, byMonth, month);
+  if (was) return was;
+  const m: QueueMonth = { ...EMPTY_MONTH, month };
+  upsert(state.months, byMonth, month, m);
+  return m;
 }
 
 /** The month's kompletteringar counted again: how many are outstanding, the earliest due date, what is missing (by request id). */
-function outstanding(state: QueueState, month: Month): QueueState {
-  return changeMonth(state, month, (m) => {
-    const open = state.completions.filter((c) => c.month === month && c.receivedOn === null);
-    let due: LocalDate | null = null;
-    for (const c of open) if (due === null || c.dueDate < due) due = c.dueDate;
-    const items = open.flatMap((c) => JSON.parse(c.missing) as unknown[]);
-    return { ...m, outstanding: open.length, outstandingDue: due, outstandingItems: JSON.stringify(items) };
-  });
+function outstanding(state: QueueState, month: Month): void {
+  const m = find(state.months, byMonth, month);
+  // A fact about a month the queue has no row for is not kept.
+  if (!m) return;
+  let count = 0;
+  let due: LocalDate | null = null;
+  let items = '';
+  for (const c of state.completions) {
+    if (c.month !== month || c.receivedOn !== null) continue;
+    count += 1;
+    if (due === null || c.dueDate < due) due = c.dueDate;
+    // `missing` is a JSON array: its items joined without re-parsing (same text as JSON.stringify of the flattened list).
+    const inner = c.missing.slice(1, -1);
+    if (inner.length > 0) items = items.length === 0 ? inner : `${items},${inner}`;
+  }
+  m.outstanding = count;
+  m.outstandingDue = due;
+  m.outstandingItems = `[${items}]`;
 }
 
 /** Whether each month from `from` on misses the activity report for the month before it. */
-function reportsFrom(state: QueueState, from: Month): QueueState {
-  return withMonths(state, mapWhere(state.months, (m) => m.month >= from && m.reportMissing !== reportMissing(state, m.month), (m) => ({ ...m, reportMissing: !m.reportMissing })));
+function reportsFrom(state: QueueState, from: Month): void {
+  for (const m of state.months) if (m.month >= from) m.reportMissing = reportMissing(state, m.month);
 }
 
 /** A requirement that ran in the month before `month` has no report for that month. */
