@@ -104,7 +104,9 @@ export class PaymentQueueQuery {
 
   /** The index that serves a filter: named, so SQLite never guesses wrong without statistics. */
   private monthsIndex(filter: QueueFilter): string {
-    return filter.unit !== undefined ? 'queue_months_unit' : filter.caseworker !== undefined ? 'queue_months_caseworker' : 'queue_months_page';
+    // A unit's staff always read with `units` (set by the security layer): through the unit index, one
+    // seek per unit; through the page index it would walk every unit's rows (≈ 0.6 s at 150 000 cases).
+    return filter.unit !== undefined || filter.units ? 'queue_months_unit' : filter.caseworker !== undefined ? 'queue_months_caseworker' : 'queue_months_page';
   }
 
   private statement(key: string, sql: string): Database.Statement {
