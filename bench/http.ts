@@ -38,7 +38,9 @@ function freePort(): Promise<number> {
 export async function startService(env: { sqlitePath: string; readModelPath: string; accessLogPath: string }): Promise<Service> {
   const port = await freePort();
   const secret = randomBytes(32).toString('base64url');
-  const child: ChildProcess = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', 'src/main.ts'], {
+  // BENCH_SERVICE_PROFILE=<dir>: the service writes a CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_SERVICE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', './scripts/register-ts.mjs', 'src/main.ts'], {
     cwd: process.cwd(),
     env: {
       ...process.env,
