@@ -10,7 +10,7 @@ export interface WriterWorkerData {
 export type WriterRequest = { kind: 'group'; seq: number; appends: ReadonlyArray<GroupAppend<WireEvent>> } | { kind: 'close' };
 
 export type WriterResponse =
-  | { kind: 'written'; seq: number; outcomes: Array<AppendOutcome<WireError>> }
+  | { kind: 'written'; seq: number; outcomes: Array<AppendOutcome<WireError>>; commitMs: number }
   | { kind: 'failed'; seq: number; error: WireError };
 
 /**

@@ -39,7 +39,7 @@ port.on('message', (m: WriterRequest) => {
   else {
     try {
       const outcomes = writer.run(m.appends);
-      answer = { kind: 'written', seq: m.seq, outcomes: outcomes.map(wireOutcome) };
+      answer = { kind: 'written', seq: m.seq, outcomes: outcomes.map(wireOutcome), commitMs: writer.lastCommitMs };
     } catch (error) {
       // The transaction itself failed (disk full, I/O error, damaged page): nothing of it is durable.
       answer = { kind: 'failed', seq: m.seq, error: toWireError(error) };
