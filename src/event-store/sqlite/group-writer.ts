@@ -200,3 +200,42 @@ export function fromWireError(w: WireError): Error {
   error.name = w.name;
   return error;
 }
+
+// ——— a group as one string ———
+// Posting one flat string to the writer thread is a copy; posting the same appends as objects made
+// the structured clone the main thread's largest single cost (≈ 12 % of it). Every field is
+// length-prefixed (`<length>:<text>`), so nothing in the text needs escaping.
+
+const field = (s: string) => `${s.length}:${s}`;
+
+/** The group's appends as one string; `events` already JSON text. */
+export function encodeGroup(appends: ReadonlyArray<GroupAppend<WireEvent>>): string {
+  let out = field(String(appends.length));
+  for (const a of appends) {
+    out += field(a.stream) + field(String(a.expectedVersion)) + field(String(a.events.length));
+    for (const e of a.events) out += field(e.id) + field(e.type) + field(String(e.schemaVersion)) + field(e.data) + field(e.metadata);
+  }
+  return out;
+}
+
+export function decodeGroup(text: string): Array<GroupAppend<WireEvent>> {
+  let at = 0;
+  const next = (): string => {
+    const colon = text.indexOf(':', at);
+    if (colon < 0) throw new RangeError('a group message cut short');
+    const end = colon + 1 + Number(text.slice(at, colon));
+    const value = text.slice(colon + 1, end);
+    at = end;
+    return value;
+  };
+  const appends: Array<GroupAppend<WireEvent>> = [];
+  for (let n = Number(next()); n > 0; n--) {
+    const stream = next();
+    const ev = next();
+    const expectedVersion: ExpectedVersion = ev === 'any' || ev === 'no_stream' ? ev : Number(ev);
+    const events: WireEvent[] = [];
+    for (let k = Number(next()); k > 0; k--) events.push({ id: next(), type: next(), schemaVersion: Number(next()), data: next(), metadata: next() });
+    appends.push({ stream, expectedVersion, events });
+  }
+  return appends;
+}

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AppendOutcome, GroupAppend, WireError, WireEvent } from './group-writer.js';
+import { encodeGroup, type AppendOutcome, type GroupAppend, type WireError, type WireEvent } from './group-writer.js';
 
 export interface WriterWorkerData {
   readonly path: string;
 }
 
-export type WriterRequest = { kind: 'group'; seq: number; appends: ReadonlyArray<GroupAppend<WireEvent>> } | { kind: 'close' };
+/** `group`: the appends as encodeGroup writes them. */
+export type WriterRequest = { kind: 'group'; seq: number; group: string } | { kind: 'close' };
 
 export type WriterResponse =
   | { kind: 'written'; seq: number; outcomes: Array<AppendOutcome<WireError>>; commitMs: number }
@@ -44,7 +45,7 @@ export class WriterThread {
     this.waiting = { seq, done };
     // Held open while a group is in it: the process does not exit before the answer.
     worker.ref();
-    worker.postMessage({ kind: 'group', seq, appends } satisfies WriterRequest);
+    worker.postMessage({ kind: 'group', seq, group: encodeGroup(appends) } satisfies WriterRequest);
   }
 
   /** After the last group was answered: the thread closes its connection and ends. */

@@ -6,14 +6,14 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { GroupWriter, jsonCodec, toWireError, type AppendOutcome, type WireError } from './group-writer.js';
+import { decodeGroup, GroupWriter, jsonCodec, toWireError, type AppendOutcome, type WireError, type WireEvent } from './group-writer.js';
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './writer-thread.js';
 
 const { path } = workerData as WriterWorkerData;
 const port = parentPort!;
 
 let db: Database.Database | null = null;
-let writer: GroupWriter<import('./group-writer.js').WireEvent> | null = null;
+let writer: GroupWriter<WireEvent> | null = null;
 let openError: WireError | null = null;
 try {
   db = new Database(path, { fileMustExist: true });
@@ -38,7 +38,7 @@ port.on('message', (m: WriterRequest) => {
   if (!writer) answer = { kind: 'failed', seq: m.seq, error: openError ?? { name: 'StoreUnavailableError', message: 'the writer connection is closed' } };
   else {
     try {
-      const outcomes = writer.run(m.appends);
+      const outcomes = writer.run(decodeGroup(m.group));
       answer = { kind: 'written', seq: m.seq, outcomes: outcomes.map(wireOutcome), commitMs: writer.lastCommitMs };
     } catch (error) {
       // The transaction itself failed (disk full, I/O error, damaged page): nothing of it is durable.
