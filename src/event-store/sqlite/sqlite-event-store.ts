@@ -99,8 +99,8 @@ CREATE TABLE IF NOT EXISTS streams (
  * caller's failure never fails the others in the group (group-writer.ts).
  *
  * With the writer thread (writer-thread.ts) the transaction runs there, on its own connection; this
- * thread's connection only reads (WAL: it sees a group once committed). One group is in the thread
- * at a time; appends made meanwhile form the next group, sent as soon as the thread answers.
+ * thread's connection only reads (WAL: it sees a group once committed). One group commits at a
+ * time; appends made meanwhile form the next group, handed over once the thread is idle.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -121,8 +121,6 @@ export class SqliteEventStore implements EventStore {
   private idleWaiters: Array<() => void> = [];
   /** What a COMMIT in the writer thread has cost lately (ms, moving average): its WAL write and fsync. */
   private commitMs = 1;
-  /** Since when the writer thread has been idle while the callers it answered decide their next commands; null otherwise. */
-  private idleSince: number | null = null;
   /** A stream's rows and its head row, in one read transaction (one snapshot). */
   private readonly readWithHead: (stream: string) => { rows: EventRow[]; head: { version: number; last_hash: string | null } | undefined };
   /** The hash stored at a version, the rows after it and the head row, in one read transaction. */
@@ -182,20 +180,19 @@ export class SqliteEventStore implements EventStore {
       this.queue.push({ stream, events, expectedVersion: options.expectedVersion, resolve, reject });
       // The callers answered by the last group decide their next commands in one run of the event
       // loop, and the thread would stay idle throughout. Once it has been idle for what a commit
-      // costs, what has gathered goes now (the commit overlaps the rest of the run): with a slow
-      // fsync the group waits for everyone, with a fast one the thread is kept busy.
-      if (this.idleSince !== null && performance.now() - this.idleSince >= this.commitMs) this.flushToThread();
+      // costs, what has gathered goes now (its commit overlaps the rest of the run): with a slow
+      // fsync a group waits for everyone, with a fast one the thread is kept busy.
+      if (this.writerThread && this.writerThread.idleForMs() >= this.commitMs) this.flushToThread();
       else this.scheduleFlush();
     });
   }
 
-  /** On the next turn, so appends made in this one join the group; not while a group is in the thread (its answer sends the next). */
+  /** On the next turn, so appends made in this one join the group. */
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.writerThread?.busy) return;
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      this.idleSince = null;
       this.flush();
     });
   }
@@ -215,10 +212,13 @@ export class SqliteEventStore implements EventStore {
     this.answer(group, outcomes);
   }
 
-  /** The queued appends (up to maxGroupSize) to the writer thread, as text (cheaper to post than objects). */
+  /**
+   * The queued appends (up to maxGroupSize) to the writer thread, as text (cheaper to post than
+   * objects), unless it still has a group: then the answer to that one sends them.
+   */
   private flushToThread(): void {
     const thread = this.writerThread!;
-    if (thread.busy || this.queue.length === 0) return this.wakeIfIdle();
+    if (this.queue.length === 0 || thread.idleForMs() < 0) return this.wakeIfIdle();
     const group = this.queue.splice(0, this.maxGroupSize);
     if (this.damage) {
       this.groupFailed(group, new StoreDamagedError(this.damage));
@@ -239,7 +239,6 @@ export class SqliteEventStore implements EventStore {
       appends.push({ stream: p.stream, expectedVersion: p.expectedVersion, events });
     }
     if (sent.length === 0) return this.flushToThread();
-    this.idleSince = null;
     thread.write(appends, (r) => this.threadAnswered(sent, r));
   }
 
@@ -251,11 +250,8 @@ export class SqliteEventStore implements EventStore {
       this.commitMs = 0.8 * this.commitMs + 0.2 * r.commitMs;
       this.answer(group, r.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })));
     }
-    if (!this.writerThread!.busy) {
-      this.idleSince = performance.now();
-      // Whatever the answered callers append in this run goes at its end at the latest.
-      this.scheduleFlush();
-    }
+    // Whatever the answered callers append in this run goes at its end at the latest.
+    if (this.writerThread!.unanswered === 0) this.scheduleFlush();
     this.wakeIfIdle();
   }
 
@@ -280,7 +276,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private wakeIfIdle(): void {
-    if (this.queue.length > 0 || this.writerThread?.busy || this.idleWaiters.length === 0) return;
+    if (this.queue.length > 0 || (this.writerThread?.unanswered ?? 0) > 0 || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -550,7 +546,7 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await this.background?.stop();
     if (this.writerThread) {
-      if (this.queue.length > 0 || this.writerThread.busy) {
+      if (this.queue.length > 0 || this.writerThread.unanswered > 0) {
         const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
         this.flushToThread();
         await idle;

@@ -5,6 +5,8 @@ import { encodeGroup, type AppendOutcome, type GroupAppend, type WireError, type
 
 export interface WriterWorkerData {
   readonly path: string;
+  /** Written by the thread after each COMMIT: [0] the last group's seq (Int32), [1] when (Float64, ms since the epoch). */
+  readonly done: SharedArrayBuffer;
 }
 
 /** `group`: the appends as encodeGroup writes them. */
@@ -14,37 +16,57 @@ export type WriterResponse =
   | { kind: 'written'; seq: number; outcomes: Array<AppendOutcome<WireError>>; commitMs: number }
   | { kind: 'failed'; seq: number; error: WireError };
 
+/** Milliseconds since the epoch, sub-millisecond, comparable between threads. */
+export const nowMs = () => performance.timeOrigin + performance.now();
+
 /**
- * The main thread's side of writer.worker.ts: one group in the worker at a time (the store queues
- * the next one meanwhile). Started on the first group, so a store that only reads (the CLI, tests)
- * starts no thread. If the thread dies, the group in it is answered as failed (unknown whether it
- * committed: a retry with the same event ids is answered as a duplicate) and the next group starts
- * a new thread.
+ * The main thread's side of writer.worker.ts. Groups are answered in the order sent. Besides its
+ * answers, the thread marks each group done in shared memory as soon as it committed, so the store
+ * can see that the thread is idle while this thread is still busy (the answer waits in the event
+ * loop) and hand it the next group at once. Started on the first group, so a store that only reads
+ * (the CLI, tests) starts no thread. If the thread dies, the groups in it are answered as failed
+ * (whether they committed is not known: a retry with the same event ids is answered as a
+ * duplicate) and the next group starts a new thread.
  */
 export class WriterThread {
   private worker: Worker | null = null;
   private seq = 0;
-  private waiting: { seq: number; done: (r: WriterResponse) => void } | null = null;
+  private readonly waiting: Array<{ seq: number; done: (r: WriterResponse) => void }> = [];
+  private readonly doneSeq: Int32Array;
+  private readonly doneAt: Float64Array;
+  private readonly shared: SharedArrayBuffer;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string) {
+    this.shared = new SharedArrayBuffer(16);
+    this.doneSeq = new Int32Array(this.shared, 0, 1);
+    this.doneAt = new Float64Array(this.shared, 8, 1);
+  }
 
-  get busy(): boolean {
-    return this.waiting !== null;
+  /** Groups sent and not answered yet. */
+  get unanswered(): number {
+    return this.waiting.length;
+  }
+
+  /** How long the thread has had nothing to do (ms), or -1 while it has a group. */
+  idleForMs(): number {
+    if (this.waiting.length === 0) return this.seq === 0 ? Infinity : nowMs() - this.doneAt[0]!;
+    if (Atomics.load(this.doneSeq, 0) !== this.seq) return -1;
+    return nowMs() - this.doneAt[0]!;
   }
 
   write(appends: ReadonlyArray<GroupAppend<WireEvent>>, done: (r: WriterResponse) => void): void {
-    if (this.waiting) throw new Error('the writer thread takes one group at a time');
     const seq = ++this.seq;
     let worker: Worker;
     try {
       worker = this.worker ?? this.start();
     } catch (error) {
+      Atomics.store(this.doneSeq, 0, seq);
       done({ kind: 'failed', seq, error: { name: 'StoreUnavailableError', message: `the writer thread could not start: ${(error as Error).message}` } });
       return;
     }
-    this.waiting = { seq, done };
+    this.waiting.push({ seq, done });
     // Held open while a group is in it: the process does not exit before the answer.
-    worker.ref();
+    if (this.waiting.length === 1) worker.ref();
     worker.postMessage({ kind: 'group', seq, group: encodeGroup(appends) } satisfies WriterRequest);
   }
 
@@ -60,22 +82,20 @@ export class WriterThread {
   }
 
   private start(): Worker {
-    const worker = startWorker({ path: this.path });
+    const worker = startWorker({ path: this.path, done: this.shared });
     this.worker = worker;
-    worker.unref();
     worker.on('message', (m: WriterResponse) => {
-      const w = this.waiting;
+      const w = this.waiting[0];
       if (!w || w.seq !== m.seq) return;
-      this.waiting = null;
-      if (this.worker === worker) worker.unref();
+      this.waiting.shift();
+      if (this.waiting.length === 0 && this.worker === worker) worker.unref();
       w.done(m);
     });
     const lost = (why: string) => {
       if (this.worker === worker) this.worker = null;
-      const w = this.waiting;
-      if (!w) return;
-      this.waiting = null;
-      w.done({ kind: 'failed', seq: w.seq, error: { name: 'StoreUnavailableError', message: `the writer thread stopped (${why}); whether the last group was written is not known` } });
+      const lostGroups = this.waiting.splice(0);
+      Atomics.store(this.doneSeq, 0, this.seq);
+      for (const w of lostGroups) w.done({ kind: 'failed', seq: w.seq, error: { name: 'StoreUnavailableError', message: `the writer thread stopped (${why}); whether the group was written is not known` } });
     };
     worker.on('error', (error) => lost(error.message));
     worker.on('exit', (code) => lost(`exit code ${code}`));

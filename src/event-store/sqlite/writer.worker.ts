@@ -7,9 +7,11 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeGroup, GroupWriter, jsonCodec, toWireError, type AppendOutcome, type WireError, type WireEvent } from './group-writer.js';
-import type { WriterRequest, WriterResponse, WriterWorkerData } from './writer-thread.js';
+import { nowMs, type WriterRequest, type WriterResponse, type WriterWorkerData } from './writer-thread.js';
 
-const { path } = workerData as WriterWorkerData;
+const { path, done } = workerData as WriterWorkerData;
+const doneSeq = new Int32Array(done, 0, 1);
+const doneAt = new Float64Array(done, 8, 1);
 const port = parentPort!;
 
 let db: Database.Database | null = null;
@@ -45,6 +47,9 @@ port.on('message', (m: WriterRequest) => {
       answer = { kind: 'failed', seq: m.seq, error: toWireError(error) };
     }
   }
+  // Marked done before the answer: the store may hand over the next group before it reads this one's.
+  doneAt[0] = nowMs();
+  Atomics.store(doneSeq, 0, m.seq);
   port.postMessage(answer);
 });
 
