@@ -10,13 +10,20 @@ import {
   type NewEvent,
 } from '../event-store.port.js';
 
-/** An event as the writer thread gets it: data and metadata as the JSON text to store. */
+/**
+ * An event as the writer thread gets it: data and metadata as the JSON text to store, and in
+ * canonical JSON for its link (made by the caller's thread, which has the objects: parsing the
+ * text again in the writer thread cost more than both, and that thread is the pipeline's slower
+ * stage).
+ */
 export interface WireEvent {
   readonly id: string;
   readonly type: string;
   readonly schemaVersion: number;
   readonly data: string;
   readonly metadata: string;
+  readonly canonicalData: string;
+  readonly canonicalMetadata: string;
 }
 
 /** One caller's append in a group. */
@@ -42,16 +49,28 @@ export const objectCodec: EventCodec<NewEvent> = {
   hash: (e, prev) => chainHash(e, prev),
 };
 
-/**
- * Events as text (writer thread). The hash covers the stored text parsed back, which is what every
- * later verification hashes; for the values a command can hold (finite numbers, no functions) that
- * is the same as hashing the caller's objects.
- */
+/** Events as text (writer thread): the same bytes stored and hashed as objectCodec's. */
 export const jsonCodec: EventCodec<WireEvent> = {
   data: (e) => e.data,
   metadata: (e) => e.metadata,
-  hash: (e, prev) => chainHashOfCanonical(e.type, e.schemaVersion, canonicalJson(JSON.parse(e.data)), canonicalJson(JSON.parse(e.metadata)), prev),
+  hash: (e, prev) => chainHashOfCanonical(e.type, e.schemaVersion, e.canonicalData, e.canonicalMetadata, prev),
 };
+
+/** The caller's event as text; throws as objectCodec would for what JSON or its canonical form cannot hold. */
+export function toWireEvent(e: NewEvent): WireEvent {
+  // An absent data or metadata is stored as before (and fails the insert as before); its link
+  // takes the general form, which only objectCodec's chainHash writes.
+  if (e.data === undefined || e.metadata === undefined) throw new TypeError('an event needs data and metadata');
+  return {
+    id: e.id,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: JSON.stringify(e.data),
+    metadata: JSON.stringify(e.metadata),
+    canonicalData: canonicalJson(e.data),
+    canonicalMetadata: canonicalJson(e.metadata),
+  };
+}
 
 /**
  * A group of appends in one transaction (one fsync), on the connection that writes: the inline
@@ -213,7 +232,7 @@ export function encodeGroup(appends: ReadonlyArray<GroupAppend<WireEvent>>): str
   let out = field(String(appends.length));
   for (const a of appends) {
     out += field(a.stream) + field(String(a.expectedVersion)) + field(String(a.events.length));
-    for (const e of a.events) out += field(e.id) + field(e.type) + field(String(e.schemaVersion)) + field(e.data) + field(e.metadata);
+    for (const e of a.events) out += field(e.id) + field(e.type) + field(String(e.schemaVersion)) + field(e.data) + field(e.metadata) + field(e.canonicalData) + field(e.canonicalMetadata);
   }
   return out;
 }
@@ -234,7 +253,7 @@ export function decodeGroup(text: string): Array<GroupAppend<WireEvent>> {
     const ev = next();
     const expectedVersion: ExpectedVersion = ev === 'any' || ev === 'no_stream' ? ev : Number(ev);
     const events: WireEvent[] = [];
-    for (let k = Number(next()); k > 0; k--) events.push({ id: next(), type: next(), schemaVersion: Number(next()), data: next(), metadata: next() });
+    for (let k = Number(next()); k > 0; k--) events.push({ id: next(), type: next(), schemaVersion: Number(next()), data: next(), metadata: next(), canonicalData: next(), canonicalMetadata: next() });
     appends.push({ stream, expectedVersion, events });
   }
   return appends;

@@ -22,7 +22,7 @@ import {
 import { UpcasterRegistry } from '../upcasters.js';
 import { BackgroundVerification, type BackgroundVerificationOptions } from './background-verification.js';
 import type { ScanProgress } from './chain-scan.js';
-import { fromWireError, GroupWriter, objectCodec, type AppendOutcome, type WireEvent } from './group-writer.js';
+import { fromWireError, GroupWriter, objectCodec, toWireEvent, type AppendOutcome, type WireEvent } from './group-writer.js';
 import { WriterThread, type WriterResponse } from './writer-thread.js';
 import { PollingSubscription } from './polling-subscription.js';
 
@@ -229,9 +229,9 @@ export class SqliteEventStore implements EventStore {
     for (const p of group) {
       let events: WireEvent[];
       try {
-        events = p.events.map((e) => ({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
+        events = p.events.map(toWireEvent);
       } catch (error) {
-        // Not JSON (a cycle, a BigInt): this caller only, as a failed insert would be.
+        // Not JSON (a cycle, a BigInt, a non-finite number): this caller only, as in the inline writer.
         p.reject(error);
         continue;
       }
