@@ -100,7 +100,8 @@ export class GroupWriter<E extends { readonly id: string; readonly type: string;
       release: db.prepare('RELEASE one_append'),
       rollbackTo: db.prepare('ROLLBACK TO one_append'),
     };
-    this.begin = db.prepare('BEGIN');
+    // IMMEDIATE: the write lock from the start, so another process's commit in between cannot make the upgrade fail (SQLITE_BUSY_SNAPSHOT).
+    this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
   }

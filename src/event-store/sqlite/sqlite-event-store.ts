@@ -104,6 +104,8 @@ CREATE TABLE IF NOT EXISTS streams (
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
+  /** Where the group's transaction runs (see SqliteEventStoreOptions.writer). */
+  readonly writer: 'worker' | 'inline';
   private readonly db: Database.Database;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
@@ -154,6 +156,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.verifiedHeadsCacheSize = options.verifiedHeadsCacheSize ?? 20_000;
     const inline = path === ':memory:' || options.writer === 'inline';
+    this.writer = inline ? 'inline' : 'worker';
     this.inlineWriter = inline ? new GroupWriter(this.db, objectCodec) : null;
     this.writerThread = inline ? null : new WriterThread(path);
     this.stmt = {
