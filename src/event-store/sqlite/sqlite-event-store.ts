@@ -246,10 +246,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   private threadAnswered(group: PendingAppend[], r: WriterResponse): void {
-    // The next group first: the thread commits it while this one's callers go on here.
-    this.flushToThread();
-    if (r.kind === 'failed') this.groupFailed(group, fromWireError(r.error));
-    else {
+    if (r.kind === 'failed') {
+      // First, so a damaged file found here refuses what is queued rather than sending it.
+      this.groupFailed(group, fromWireError(r.error));
+      this.flushToThread();
+    } else {
+      // The next group first: the thread commits it while this one's callers go on here.
+      this.flushToThread();
       this.commitMs = 0.8 * this.commitMs + 0.2 * r.commitMs;
       this.answer(group, r.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })));
     }
