@@ -31,7 +31,7 @@ export async function runCommandsBench(argv: string[]): Promise<number> {
     // A copy (with its WAL, if any): the given log is never written.
     for (const suffix of ['', '-wal']) if (existsSync(`${values.log}${suffix}`)) copyFileSync(`${values.log}${suffix}`, `${path}${suffix}`);
   }
-  const writer = values.writer === 'inline' ? 'inline' : 'worker';
+  const writer = values.writer === 'worker' ? 'worker' : 'inline';
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`bench commands (writer ${writer}): ${runs} × (fsync ${fsyncSeconds} s, ${callers} callers ${seconds} s) on ${values.log ? `a copy of ${values.log}` : 'a fresh store'}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const store = new SqliteEventStore(path, undefined, { writer });

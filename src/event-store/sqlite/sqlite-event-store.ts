@@ -56,12 +56,22 @@ export interface SqliteEventStoreOptions {
   /** Streams whose verified head is remembered, so a stream read again is not hashed again. */
   readonly verifiedHeadsCacheSize?: number;
   /**
-   * Where the group's transaction runs: `worker` (default for a file) is a thread of its own with
-   * its own connection, so the event loop goes on deciding commands while a group commits;
-   * `inline` runs it on this thread (always for ':memory:', which a thread cannot share).
+   * Where the group's transaction runs: `inline` (default) on this thread; `worker` in a thread of
+   * its own with its own connection (writer.worker.ts), so the event loop goes on deciding commands
+   * while a group commits: half the main thread's CPU per command, but ≈ 15–20 µs more CPU in all
+   * and, on this VM shared with other work, fewer commands/s (docs/performance.md). ':memory:' is
+   * always inline (a thread cannot share it).
    */
   readonly writer?: 'worker' | 'inline';
 }
+
+/**
+ * How long (in commits' worth of time) the writer thread may stay idle while a group gathers.
+ * Measured on the 2 000-household log: handing over the moment it was idle (1 ×) split 64 callers
+ * into two groups of 32 for good, and the second fsync per round cost more than the overlap gained
+ * on a real disk; at 2 × they split on tmpfs and stay whole on the disk.
+ */
+const IDLE_COMMITS = 2;
 
 /** SQLite's words for a file it cannot trust (broken pages, not a database). */
 export function isDamageError(error: unknown): error is Error & { code: string } {
@@ -155,7 +165,7 @@ export class SqliteEventStore implements EventStore {
     this.maxGroupSize = options.maxGroupSize ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.verifiedHeadsCacheSize = options.verifiedHeadsCacheSize ?? 20_000;
-    const inline = path === ':memory:' || options.writer === 'inline';
+    const inline = path === ':memory:' || options.writer !== 'worker';
     this.writer = inline ? 'inline' : 'worker';
     this.inlineWriter = inline ? new GroupWriter(this.db, objectCodec) : null;
     this.writerThread = inline ? null : new WriterThread(path);
@@ -182,10 +192,10 @@ export class SqliteEventStore implements EventStore {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expectedVersion: options.expectedVersion, resolve, reject });
       // The callers answered by the last group decide their next commands in one run of the event
-      // loop, and the thread would stay idle throughout. Once it has been idle for what a commit
-      // costs, what has gathered goes now (its commit overlaps the rest of the run): with a slow
-      // fsync a group waits for everyone, with a fast one the thread is kept busy.
-      if (this.writerThread && this.writerThread.idleForMs() >= this.commitMs) this.flushToThread();
+      // loop, and the thread would stay idle throughout. Once it has been idle for twice what a
+      // commit costs, what has gathered goes now (its commit overlaps the rest of the run): with
+      // a slow fsync a group waits for everyone, with a fast one the thread is kept busy.
+      if (this.writerThread && this.writerThread.idleForMs() >= IDLE_COMMITS * this.commitMs) this.flushToThread();
       else this.scheduleFlush();
     });
   }
@@ -251,13 +261,15 @@ export class SqliteEventStore implements EventStore {
       this.groupFailed(group, fromWireError(r.error));
       this.flushToThread();
     } else {
-      // The next group first: the thread commits it while this one's callers go on here.
-      this.flushToThread();
+      // What queued meanwhile goes now only if the thread has been idle that long already (its
+      // answer waited here); otherwise it waits for this group's callers, by the same rule as in
+      // append(), so groups split in two only while commits are cheap and merge again when not.
+      if (this.writerThread!.idleForMs() >= IDLE_COMMITS * this.commitMs) this.flushToThread();
       this.commitMs = 0.8 * this.commitMs + 0.2 * r.commitMs;
       this.answer(group, r.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })));
     }
     // Whatever the answered callers append in this run goes at its end at the latest.
-    if (this.writerThread!.unanswered === 0) this.scheduleFlush();
+    if (this.writerThread!.unanswered === 0 && this.queue.length > 0) this.scheduleFlush();
     this.wakeIfIdle();
   }
 

@@ -10,16 +10,16 @@ import { UpcasterRegistry } from '../upcasters.js';
 import { decodeGroup, encodeGroup, fromWireError, toWireError, toWireEvent } from './group-writer.js';
 import { isDamageError, SqliteEventStore } from './sqlite-event-store.js';
 
-// The inline writer passes the same contract as the writer thread (the default, in sqlite-event-store.int.spec.ts).
-eventStoreContract('sqlite (inline writer)', async (upcasters) => {
-  const dir = mkdtempSync(join(tmpdir(), 'bistand-contract-inline-'));
+// The writer thread passes the same contract as the inline writer (the default, in sqlite-event-store.int.spec.ts).
+eventStoreContract('sqlite (writer thread)', async (upcasters) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bistand-contract-worker-'));
   const path = join(dir, 'events.sqlite');
-  let store = new SqliteEventStore(path, upcasters, { writer: 'inline' });
+  let store = new SqliteEventStore(path, upcasters, WORKER);
   return {
     store,
     reopen: async () => {
       await store.close();
-      store = new SqliteEventStore(path, upcasters, { writer: 'inline' });
+      store = new SqliteEventStore(path, upcasters, WORKER);
       return store;
     },
     tamper: async (stream, version) => {
@@ -31,6 +31,8 @@ eventStoreContract('sqlite (inline writer)', async (upcasters) => {
     },
   };
 });
+
+const WORKER = { writer: 'worker' } as const;
 
 const ev = (data: unknown = {}, id = randomUUID()): NewEvent => ({
   id,
@@ -52,15 +54,16 @@ describe('the writer thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes for a file store; an in-memory store writes inline', async () => {
-    const store = new SqliteEventStore(path);
-    const memory = new SqliteEventStore(':memory:', undefined, { writer: 'worker' });
-    expect([store.writer, memory.writer]).toEqual(['worker', 'inline']);
-    await Promise.all([store.close(), memory.close()]);
+  it('writes when asked to for a file store; an in-memory store and the default write inline', async () => {
+    const store = new SqliteEventStore(path, undefined, WORKER);
+    const memory = new SqliteEventStore(':memory:', undefined, WORKER);
+    const plain = new SqliteEventStore(join(dir, 'plain.sqlite'));
+    expect([store.writer, memory.writer, plain.writer]).toEqual(['worker', 'inline', 'inline']);
+    await Promise.all([store.close(), memory.close(), plain.close()]);
   });
 
   it('keeps the order of one process\'s appends across groups, and answers each caller with its own outcome', async () => {
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(path, undefined, WORKER);
     try {
       const taken = await store.append('taken', [ev()], { expectedVersion: 'no_stream' });
       const used = ev();
@@ -94,7 +97,7 @@ describe('the writer thread', () => {
 
   it('tells live subscribers after each commit, and carries the verified head on, as the inline writer does', async () => {
     // Polling far apart: only the store's own notice after a commit can deliver in time.
-    const store = new SqliteEventStore(path, undefined, { pollIntervalMs: 600_000 });
+    const store = new SqliteEventStore(path, undefined, { ...WORKER, pollIntervalMs: 600_000 });
     try {
       await store.append('s', [ev()], { expectedVersion: 'no_stream' });
       await store.readStream('s', { verify: true });
@@ -122,7 +125,7 @@ describe('the writer thread', () => {
   });
 
   it('a damaged page found by the writer thread makes the whole store refuse', async () => {
-    const first = new SqliteEventStore(path);
+    const first = new SqliteEventStore(path, undefined, WORKER);
     for (let i = 0; i < 5; i++) await first.append(`s-${i}`, [ev({ text: 'x'.repeat(200) })], { expectedVersion: 'no_stream' });
     await first.close();
     const db = new Database(path, { readonly: true });
@@ -133,7 +136,7 @@ describe('the writer thread', () => {
     for (const p of pages) writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (p - 1) * pageSize);
     closeSync(fd);
 
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(path, undefined, WORKER);
     try {
       const error = await store.append('s-new', [ev()], { expectedVersion: 'no_stream' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreDamagedError);
