@@ -7,6 +7,8 @@ export interface AppConfig {
   readonly port: number;
   readonly eventStore: 'sqlite' | 'kurrentdb';
   readonly sqlitePath: string;
+  /** Where the SQLite store's group transaction runs (SQLITE_WRITER: inline, the default, or worker; see docs/performance.md). */
+  readonly sqliteWriter?: 'worker' | 'inline';
   /** Read models, checkpoints and the idempotency cache: disposable, rebuilt from the log. */
   readonly readModelPath: string;
   readonly kurrentdbUrl: string | null;
@@ -77,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sqlitePath = resolve(env.SQLITE_PATH?.trim() || './data/bistand.sqlite');
   const readModelPath = resolve(env.READ_MODEL_PATH?.trim() || join(dirname(sqlitePath), 'bistand-read.sqlite'));
   if (readModelPath === sqlitePath) throw new ConfigError('READ_MODEL_PATH must differ from SQLITE_PATH');
+  const sqliteWriter = env.SQLITE_WRITER?.trim() || 'inline';
+  if (sqliteWriter !== 'inline' && sqliteWriter !== 'worker') throw new ConfigError(`SQLITE_WRITER must be inline or worker, got "${sqliteWriter}"`);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
@@ -89,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     waitAtStartMs: wholeNumber(env, 'VERIFY_WAIT_AT_START_MS', 10_000, 0, 3_600_000),
     repeatEveryMs: wholeNumber(env, 'VERIFY_EVERY_HOURS', 24, 0, 8760) * 3_600_000,
   };
-  return { kommun, port, eventStore, sqlitePath, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath, verification };
+  return { kommun, port, eventStore, sqlitePath, sqliteWriter, readModelPath, kurrentdbUrl, logLevel, auth: loadAuthConfig(env, dirname(sqlitePath)), accessLogPath, verification };
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

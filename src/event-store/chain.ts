@@ -18,13 +18,21 @@ export interface StoredLink extends Chainable {
 
 /** The link: hash over canonical JSON of the event as stored and the previous event's hash. */
 export function chainHash(event: Chainable, prevHash: string | null): string {
-  // The canonical JSON of {type, schemaVersion, data, metadata, prevHash}, its keys in sorted order,
-  // written out directly (this runs for every event appended and verified); an absent data or
-  // metadata drops its key, which only the general form does.
-  const body =
-    event.data === undefined || event.metadata === undefined
-      ? canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, prevHash })
-      : `{"data":${canonicalJson(event.data)},"metadata":${canonicalJson(event.metadata)},"prevHash":${canonicalJson(prevHash)},"schemaVersion":${canonicalJson(event.schemaVersion)},"type":${canonicalJson(event.type)}}`;
+  // An absent data or metadata drops its key, which only the general form does.
+  if (event.data === undefined || event.metadata === undefined) {
+    const body = canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, prevHash });
+    return createHash('sha256').update(body).digest('hex');
+  }
+  return chainHashOfCanonical(event.type, event.schemaVersion, canonicalJson(event.data), canonicalJson(event.metadata), prevHash);
+}
+
+/**
+ * The same link from data and metadata already in canonical JSON (the writer thread gets them as
+ * text). The canonical JSON of {type, schemaVersion, data, metadata, prevHash}, its keys in sorted
+ * order, written out directly: this runs for every event appended and verified.
+ */
+export function chainHashOfCanonical(type: string, schemaVersion: number, canonicalData: string, canonicalMetadata: string, prevHash: string | null): string {
+  const body = `{"data":${canonicalData},"metadata":${canonicalMetadata},"prevHash":${canonicalJson(prevHash)},"schemaVersion":${canonicalJson(schemaVersion)},"type":${canonicalJson(type)}}`;
   return createHash('sha256').update(body).digest('hex');
 }
 

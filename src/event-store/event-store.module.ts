@@ -32,7 +32,7 @@ export async function createEventStore(config: AppConfig, upcasters: UpcasterReg
   if (headerProblem) throw refuse(headerProblem);
   let store: SqliteEventStore;
   try {
-    store = new SqliteEventStore(path, upcasters);
+    store = new SqliteEventStore(path, upcasters, { writer: config.sqliteWriter ?? 'inline' });
   } catch (error) {
     if (isDamageError(error)) throw refuse(`SQLite: ${error.message}`);
     throw error;
