@@ -17,6 +17,8 @@ export interface RebuildWorkerData {
   readonly cacheCases: number;
   readonly batchSize: number;
   readonly fromPosition: number;
+  /** This worker folds the cases whose stream hashes to `index` of `of` (every worker reads the whole log). */
+  readonly partition: { readonly index: number; readonly of: number };
   /** Int32Array[0]: the last batch the writer has applied (the worker stays at most maxAhead batches ahead). */
   readonly applied: SharedArrayBuffer;
   readonly maxAhead: number;
@@ -48,7 +50,7 @@ export interface WorkerRebuildOptions {
   readonly cacheCases: number;
   readonly batchSize: number;
   readonly eventsPerTransaction: number;
-  /** Fold workers, each reading the log for its share of the projections (default 1). */
+  /** Fold workers, each reading the whole log and folding every projection for its share of the cases (default 1). */
   readonly workers?: number;
   readonly onBatch?: (position: number, events: number) => void;
 }
@@ -66,11 +68,10 @@ export async function rebuildInWorker(
   source: ProjectionSource,
   options: WorkerRebuildOptions,
 ): Promise<{ events: number; lastPosition: number; evictions: number; workers: number } | null> {
-  // Projections split over the workers (each reads the log itself): heaviest first, greedy by table count.
-  const count = Math.max(1, Math.min(options.workers ?? 1, chosen.length));
-  const groups: FoldProjection[][] = Array.from({ length: count }, () => []);
-  const weight = (p: FoldProjection) => p.fold.tables.reduce((n, t) => n + t.columns.length, 0);
-  for (const p of [...chosen].sort((x, y) => weight(y) - weight(x))) groups.reduce((lightest, g) => (g.reduce((n, x) => n + weight(x), 0) < lightest.reduce((n, x) => n + weight(x), 0) ? g : lightest)).push(p);
+  // Cases, not projections, are split over the workers: each case's rows come from one worker, the
+  // work divides evenly whatever the projections weigh, and a worker parses only its cases' events.
+  const count = Math.max(1, Math.min(options.workers ?? 1, 8));
+  const groups: FoldProjection[][] = Array.from({ length: count }, () => [...chosen]);
   for (const p of chosen) dropIndexes(db, p.fold.tables);
   // The workers' own connections see the (empty, freshly set up) tables only once they are committed.
   db.exec('COMMIT');
@@ -91,6 +92,7 @@ export async function rebuildInWorker(
       cacheCases: options.cacheCases,
       batchSize: options.batchSize,
       fromPosition: 0,
+      partition: { index: w, of: count },
       applied,
       maxAhead: 4,
       acks: channel.port2,

@@ -73,6 +73,11 @@ class WorkerSession {
   }
 }
 
+/** A case's share: its stream's last two characters (random hex in a case id), mod the workers. */
+function partitionOf(stream: string, of: number): number {
+  return (stream.charCodeAt(stream.length - 1) * 31 + stream.charCodeAt(stream.length - 2)) % of;
+}
+
 function main(): void {
   const folds = data.projections.map((name) => {
     const p = ALL_PROJECTIONS.find((x) => x.name === name) as { fold?: CaseFold<unknown>; version: number } | undefined;
@@ -88,6 +93,7 @@ function main(): void {
   // Which sessions each type goes to.
   const byType = new Map<string, WorkerSession[]>(data.types.map((t) => [t, sessions.filter((s) => s.fold.eventTypes.has(t))]));
   const applied = new Int32Array(data.applied);
+  const partitioned = data.partition.of > 1;
   let position = data.fromPosition;
   let seq = 0;
   let events = 0;
@@ -114,6 +120,7 @@ function main(): void {
         return;
       }
       if (!stream.startsWith(CASE_PREFIX)) continue;
+      if (partitioned && partitionOf(stream, data.partition.of) !== data.partition.index) continue;
       const targets = byType.get(type);
       if (!targets || targets.length === 0) continue;
       const caseId = stream.slice(CASE_PREFIX.length);

@@ -184,6 +184,9 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // 64 MiB instead of SQLite's 2 MiB: at national scale (16 GB of log) the id and (stream, version)
+    // indexes and the streams table each command touches no longer come from the OS one page at a time.
+    if (path !== ':memory:') this.db.pragma(`cache_size = ${-64 * 1024}`);
     this.db.exec(SCHEMA);
     this.checkpointer = path !== ':memory:' && options.checkpoints !== 'inline' ? new Checkpointer(path) : null;
     if (this.checkpointer) this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
