@@ -34,6 +34,8 @@ describe('WAL checkpoints in a thread of their own', () => {
 
   it('given appends, then the thread copies the WAL into the database while the writer only commits, and closing leaves no WAL', async () => {
     const store = new SqliteEventStore(path);
+    // No thread until something is written (a store that only reads needs none).
+    expect(store.stats().checkpoints).toMatchObject({ running: false, checkpoints: 0 });
     // The writer's own automatic checkpoint is only a backstop far above what these appends write.
     expect(store.rawDatabase().pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
     for (let s = 0; s < 20; s++) await Promise.all(Array.from({ length: 25 }, (_, i) => store.append(`case-${s}-${i}`, [event(i)], { expectedVersion: 'no_stream' })));

@@ -151,7 +151,9 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt;
   private readonly inlineWriter: GroupWriter<NewEvent> | null;
   private readonly writerThread: WriterThread | null;
-  private readonly checkpointer: Checkpointer | null;
+  /** Started by the first append: a store that only reads (rebuild, verify, CLI) needs no thread. */
+  private checkpointer: Checkpointer | null = null;
+  private readonly checkpointsInThread: boolean;
   /** Called once nothing is queued or in the writer thread (close waits for it). */
   private idleWaiters: Array<() => void> = [];
   /** What a COMMIT in the writer thread has cost lately (ms, moving average): its WAL write and fsync. */
@@ -188,8 +190,8 @@ export class SqliteEventStore implements EventStore {
     // indexes and the streams table each command touches no longer come from the OS one page at a time.
     if (path !== ':memory:') this.db.pragma(`cache_size = ${-64 * 1024}`);
     this.db.exec(SCHEMA);
-    this.checkpointer = path !== ':memory:' && options.checkpoints !== 'inline' ? new Checkpointer(path) : null;
-    if (this.checkpointer) this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    this.checkpointsInThread = path !== ':memory:' && options.checkpoints !== 'inline';
+    if (this.checkpointsInThread) this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     this.maxGroupSize = options.maxGroupSize ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.verifiedHeadsCacheSize = options.verifiedHeadsCacheSize ?? 20_000;
@@ -222,6 +224,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (this.damage) return Promise.reject(new StoreDamagedError(this.damage));
     if (events.length === 0) return Promise.reject(new RangeError('append needs at least one event'));
+    if (this.checkpointsInThread && !this.checkpointer) this.checkpointer = new Checkpointer(this.path);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expectedVersion: options.expectedVersion, resolve, reject });
       // The callers answered by the last group decide their next commands in one run of the event
@@ -642,7 +645,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Group-commit figures: how many transactions carried how many appends. */
   stats(): { transactions: number; appends: number; checkpoints: ReturnType<Checkpointer['stats']> | null } {
-    return { transactions: this.transactions, appends: this.appended, checkpoints: this.checkpointer?.stats() ?? null };
+    return { transactions: this.transactions, appends: this.appended, checkpoints: this.checkpointer?.stats() ?? (this.checkpointsInThread ? { checkpoints: 0, pages: 0, lastError: null, running: false } : null) };
   }
 
   /** For tests of tamper detection only. */
