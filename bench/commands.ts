@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- commands [--seconds 5] [--runs 3] [--log PATH] [--dir data/bench-commands] [--callers 64] [--writer worker|inline]`
+ * `npm run bench -- commands [--seconds 5] [--runs 3] [--log PATH] [--dir data/bench-commands] [--callers 64] [--writer worker|inline] [--case-ids v7|random|both]`
  *
  * The command-path measure alone, for a fast loop: raw fsync then 64 concurrent callers through
  * handleCommand, `--runs` pairs back to back, ratio per pair. On a copy of `--log` (never the file
  * itself) or on a fresh store. CPU per command: the whole process's, and the main thread's alone
  * (what the event loop spends; the writer thread's share is the difference).
  */
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import { median } from './stats.js';
 export async function runCommandsBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, runs: { type: 'string' }, log: { type: 'string' }, dir: { type: 'string' }, callers: { type: 'string' }, writer: { type: 'string' }, 'fsync-seconds': { type: 'string' } },
+    options: { seconds: { type: 'string' }, runs: { type: 'string' }, log: { type: 'string' }, dir: { type: 'string' }, callers: { type: 'string' }, writer: { type: 'string' }, 'fsync-seconds': { type: 'string' }, 'case-ids': { type: 'string' } },
   });
   const seconds = Number(values.seconds ?? 5);
   const runs = Number(values.runs ?? 3);
@@ -41,14 +42,16 @@ export async function runCommandsBench(argv: string[]): Promise<number> {
     const before = store.stats();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuUs();
-    const r = await commandLoad(store, callers, seconds * 1000);
+    // --case-ids random|v7|both: what time-ordered case ids buy (both: alternating pairs, random first).
+    const ids = values['case-ids'] === 'both' ? (i % 2 === 0 ? 'random' : 'v7') : values['case-ids'] === 'random' ? 'random' : 'v7';
+    const r = await commandLoad(store, callers, seconds * 1000, ids === 'random' ? randomUUID : undefined);
     const cpu = process.cpuUsage(cpu0);
     const mainUs = mainThreadCpuUs() - main0;
     const after = store.stats();
     const tx = after.transactions - before.transactions;
     const pair = { fsync: Math.round(f.perSec), commands: Math.round(r.perSec), ratio: Math.round((r.perSec / f.perSec) * 100) / 100, p50Ms: Math.round(r.p50Ms * 10) / 10, p99Ms: Math.round(r.p99Ms * 10) / 10, appendsPerTransaction: Math.round((r.commands / Math.max(1, tx)) * 10) / 10, cpuUsPerCommand: Math.round((cpu.user + cpu.system) / Math.max(1, r.commands)), mainCpuUsPerCommand: Math.round(mainUs / Math.max(1, r.commands)), errors: r.errors };
     pairs.push(pair);
-    log(`fsync ${pair.fsync} tx/s; commands ${pair.commands}/s (×${pair.ratio.toFixed(2)}), p50 ${pair.p50Ms} ms, p99 ${pair.p99Ms} ms, ${pair.appendsPerTransaction} appends/tx, ${pair.cpuUsPerCommand} µs CPU/command (main thread ${pair.mainCpuUsPerCommand}), ${pair.errors} errors`);
+    log(`[case ids ${ids}] fsync ${pair.fsync} tx/s; commands ${pair.commands}/s (×${pair.ratio.toFixed(2)}), p50 ${pair.p50Ms} ms, p99 ${pair.p99Ms} ms, ${pair.appendsPerTransaction} appends/tx, ${pair.cpuUsPerCommand} µs CPU/command (main thread ${pair.mainCpuUsPerCommand}), ${pair.errors} errors`);
   }
   await store.close();
   const result = {

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { caseDecider, evolveCase } from '../src/cases/case-evolve.js';
 import { caseStream, emptyCase, type CaseState } from '../src/cases/case-state.js';
 import { handleCommand } from '../src/command-path/handle-command.js';
+import { uuidV7 } from '../src/shared/ids.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
 import { householdMonth } from './household-month.js';
 import { summarize, type Latencies } from './stats.js';
@@ -21,7 +22,7 @@ const elapsed = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
  * Durable commands through the one command path (load → fold → decide → append) from `callers`
  * concurrent callers, each working through household months of its own cases until the time is up.
  */
-export async function commandLoad(store: EventStore, callers: number, durationMs: number): Promise<LoadResult> {
+export async function commandLoad(store: EventStore, callers: number, durationMs: number, newCaseId: () => string = uuidV7): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let serial = 0;
@@ -29,7 +30,8 @@ export async function commandLoad(store: EventStore, callers: number, durationMs
   const deadline = Date.now() + durationMs;
   const caller = async () => {
     while (Date.now() < deadline) {
-      const caseId = randomUUID();
+      // Case ids as the service makes them (POST /cases without an Idempotency-Key) unless told otherwise.
+      const caseId = newCaseId();
       let state: CaseState = emptyCase;
       for (const step of householdMonth(caseId, serial++)) {
         if (Date.now() >= deadline) return;
@@ -72,7 +74,7 @@ export async function emmettLoad(path: string, durationMs: number): Promise<Load
   const started = process.hrtime.bigint();
   const deadline = Date.now() + durationMs;
   outer: while (Date.now() < deadline) {
-    const caseId = randomUUID();
+    const caseId = uuidV7();
     const stream = caseStream(caseId);
     for (const step of householdMonth(caseId, serial++)) {
       if (Date.now() >= deadline) break outer;
