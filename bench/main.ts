@@ -25,7 +25,7 @@ import { readTimeline, renderedTimelines } from '../src/read-models/timeline/tim
 import { calendarFor } from '../src/shared/calendar/payment-calendar.js';
 import { cannon, startService, type HttpResult } from './http.js';
 import { commandLoad, emmettLoad, rawFsync, type LoadResult } from './loads.js';
-import { median, summarize, timeCalls } from './stats.js';
+import { median, summarize, timeAsync, timeCalls } from './stats.js';
 
 // `npm run bench -- crash [--kills N]`: the crash bench (bench/crash.ts) instead of the scale phases.
 if (process.argv[2] === 'crash') process.exit(await (await import('./crash.js')).runCrashBench(process.argv.slice(3)));
@@ -149,16 +149,6 @@ async function main(): Promise<void> {
   let timeline: { caseId: string; months: number; entries: number; coldMs: number; p50Ms: number; p99Ms: number; cachedP99Ms: number; withChainCheckP50Ms: number } | null = null;
   let timelineWithChainP99Ms: number | null = null;
   if (longest) {
-    const timeAsync = async (n: number, warmup: number, fn: () => Promise<unknown>): Promise<number[]> => {
-      for (let i = 0; i < warmup; i++) await fn();
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t0 = process.hrtime.bigint();
-        await fn();
-        out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-      return out;
-    };
     const s = new SqliteEventStore(eventsPath);
     const c0 = process.hrtime.bigint();
     const entries = (await readTimeline(s, longest.caseId))!.entries.length;

@@ -34,3 +34,15 @@ export function timeCalls(n: number, warmup: number, fn: (i: number) => void): n
   }
   return out;
 }
+
+/** Times the async `fn` `n` times after `warmup` untimed calls, one at a time; milliseconds per call. */
+export async function timeAsync(n: number, warmup: number, fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out;
+}

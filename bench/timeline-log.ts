@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { readTimeline, type TimelineOptions } from '../src/read-models/timeline/timeline.reader.js';
-import { median, summarize } from './stats.js';
+import { median, summarize, timeAsync } from './stats.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' } } });
 const path = positionals[0];
@@ -20,24 +20,13 @@ probe.close();
 if (!longest) throw new Error(`no case stream in ${path}`);
 const caseId = longest.stream.slice('case-'.length);
 
-async function time(n: number, warmup: number, fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return out;
-}
-
 const store = new SqliteEventStore(path);
 const c0 = process.hrtime.bigint();
 const first = (await readTimeline(store, caseId))!;
 const coldMs = Number(process.hrtime.bigint() - c0) / 1e6;
 const measure = async (label: string, n: number, options: TimelineOptions, json = false) => {
   const r = [];
-  for (let i = 0; i < runs; i++) r.push(summarize(await time(n, 50, async () => (json ? JSON.stringify(await readTimeline(store, caseId, options)) : readTimeline(store, caseId, options)))));
+  for (let i = 0; i < runs; i++) r.push(summarize(await timeAsync(n, 50, async () => (json ? JSON.stringify(await readTimeline(store, caseId, options)) : readTimeline(store, caseId, options)))));
   const p50 = median(r.map((x) => x.p50Ms));
   const p99 = median(r.map((x) => x.p99Ms));
   console.log(`${label.padEnd(34)} p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  (p99 per run: ${r.map((x) => x.p99Ms.toFixed(2)).join(', ')})`);

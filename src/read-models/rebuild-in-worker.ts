@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { caseStatements, dropIndexes, indexDdl, type CaseFold, type TableOps } from './case-fold.js';
 import type { Projection } from './projection.js';
+import { startWorkerThread } from '../shared/worker-thread.js';
 
 export interface RebuildWorkerData {
   readonly logPath: string;
@@ -163,9 +162,5 @@ export async function rebuildInWorker(
 }
 
 function startWorker(data: RebuildWorkerData, transfer: MessagePort[]): Worker {
-  const js = new URL('./rebuild.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data, transferList: transfer });
-  const ts = new URL('./rebuild.worker.ts', import.meta.url);
-  const loader = new URL('../../scripts/register-ts.mjs', import.meta.url);
-  return new Worker(ts, { workerData: data, transferList: transfer, execArgv: ['--import', loader.href] });
+  return startWorkerThread(import.meta.url, 'rebuild.worker', { workerData: data, transferList: transfer });
 }

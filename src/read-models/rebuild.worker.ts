@@ -97,16 +97,12 @@ function main(): void {
   let position = data.fromPosition;
   let seq = 0;
   let events = 0;
-  let waited = 0;
-  const t0 = performance.now();
   const drainAcks = () => {
     for (let m = receiveMessageOnPort(acks); m; m = receiveMessageOnPort(acks)) for (const s of sessions) s.committed((m.message as { committed: number }).committed);
   };
   for (;;) {
     // Backpressure: at most a few batches ahead of the writer.
-    const w0 = performance.now();
     while (seq - Atomics.load(applied, 0) >= data.maxAhead) Atomics.wait(applied, 0, Atomics.load(applied, 0), 1000);
-    waited += performance.now() - w0;
     drainAcks();
     const rows = read.all({ from: position, types: typesJson, limit: data.batchSize });
     if (rows.length === 0) break;
@@ -146,7 +142,6 @@ function main(): void {
       post({ kind: 'batch', seq, scanned: 0, lastPosition: position, ops });
     }
   }
-  if (process.env.REBUILD_DEBUG) console.error(`worker: ${Math.round(performance.now() - t0)} ms, waited ${Math.round(waited)} ms`);
   post({ kind: 'done', events, lastPosition: position, evictions: sessions.reduce((n, s) => n + s.evictions, 0) });
   log.close();
   (readDb as Database.Database | null)?.close();

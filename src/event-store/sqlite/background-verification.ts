@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChainVerification } from '../event-store.port.js';
 import type { ScanProgress } from './chain-scan.js';
+import { startWorkerThread } from '../../shared/worker-thread.js';
 
 export interface BackgroundVerificationOptions {
   /** Run SQLite's quick_check over the whole file first (default true). */
@@ -146,11 +145,6 @@ export class BackgroundVerification {
   }
 }
 
-/** The compiled worker beside this file; from the TypeScript sources (tests, start:dev) through the same loader. */
 function startWorker(data: VerificationWorkerData): Worker {
-  const js = new URL('./verification.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data });
-  const ts = new URL('./verification.worker.ts', import.meta.url);
-  const loader = new URL('../../../scripts/register-ts.mjs', import.meta.url);
-  return new Worker(ts, { workerData: data, execArgv: ['--import', loader.href] });
+  return startWorkerThread(import.meta.url, 'verification.worker', { workerData: data });
 }

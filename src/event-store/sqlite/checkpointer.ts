@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../../shared/worker-thread.js';
 
 export interface CheckpointWorkerData {
   readonly path: string;
@@ -66,9 +65,5 @@ export class Checkpointer {
 }
 
 function startWorker(data: CheckpointWorkerData): Worker {
-  const js = new URL('./checkpoint.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data });
-  const ts = new URL('./checkpoint.worker.ts', import.meta.url);
-  const loader = new URL('../../../scripts/register-ts.mjs', import.meta.url);
-  return new Worker(ts, { workerData: data, execArgv: ['--import', loader.href] });
+  return startWorkerThread(import.meta.url, 'checkpoint.worker', { workerData: data });
 }

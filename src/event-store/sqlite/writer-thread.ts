@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { encodeGroup, type AppendOutcome, type GroupAppend, type WireError, type WireEvent } from './group-writer.js';
+import { startWorkerThread } from '../../shared/worker-thread.js';
 
 export interface WriterWorkerData {
   readonly path: string;
@@ -103,11 +102,6 @@ export class WriterThread {
   }
 }
 
-/** The compiled worker beside this file; from the TypeScript sources (tests, bench, CLI) through the same loader. */
 function startWorker(data: WriterWorkerData): Worker {
-  const js = new URL('./writer.worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data });
-  const ts = new URL('./writer.worker.ts', import.meta.url);
-  const loader = new URL('../../../scripts/register-ts.mjs', import.meta.url);
-  return new Worker(ts, { workerData: data, execArgv: ['--import', loader.href] });
+  return startWorkerThread(import.meta.url, 'writer.worker', { workerData: data });
 }
