@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { DEV_ISSUER } from '../src/config/config.js';
 import { signDevTokenSync } from '../src/security/dev-token.js';
+import { freePort } from '../test/support/service-process.js';
 
 export interface HttpResult {
   readonly reqPerSec: number;
@@ -18,17 +18,6 @@ export interface Service {
   readonly url: string;
   token(claims: { sub: string; role: string; unit?: string }): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

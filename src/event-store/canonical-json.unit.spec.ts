@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { chainHash } from './chain.js';
 import { canonicalJson } from './canonical-json.js';
+import { Prng } from '../demo/prng.js';
 
 /** The first implementation, verbatim: every chain written so far was hashed over its bytes. */
 function firstCanonicalJson(value: unknown): string {
@@ -43,16 +44,10 @@ const event = {
   metadata: { actor: 'hl-anna', role: 'handlaggare', correlationId: 'c-1', causationId: null, idempotencyKey: 'k', recordedAt: '2026-11-23T10:00:00.000Z', requestHash: null },
 };
 
-/** A seeded PRNG (mulberry32), so a failure is reproducible. */
+/** Seeded, so a failure is reproducible: the demo kommun's PRNG. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 const ALPHABET = ['a', 'Z', '0', '_', '-', ' ', '"', '\\', '\n', '\t', '\u0000', '\u001f', 'å', 'Ö', '€', '😀', '\ud800', '/', '<', '\u2028'];

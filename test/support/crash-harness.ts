@@ -21,6 +21,7 @@ import { stockholmDay } from '../../src/shared/clock.js';
 import { freePort, killHard, startService, stopService, waitForHealth, type ServiceProcess } from './service-process.js';
 import { applicationBody, decisionBody, openCaseBody } from './http-client.js';
 import { as, TEST_AUTH_ENV } from './test-app.js';
+import { Prng } from '../../src/demo/prng.js';
 
 export interface CrashRunOptions {
   /** SIGKILLs to deliver. */
@@ -84,16 +85,10 @@ interface Ack {
   readonly events: ReadonlyArray<{ id: string; version: number; position: number }>;
 }
 
-/** mulberry32: a seeded PRNG so a run can be repeated. */
+/** Seeded, so a failure is reproducible: the demo kommun's PRNG. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
