@@ -21,11 +21,10 @@ import { parseArgs } from 'node:util';
 import { generateKommun, type KommunSummary } from '../src/demo/kommun-generator.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { PaymentQueueQuery } from '../src/read-models/payment-queue/payment-queue.query.js';
-import { readTimeline, renderedTimelines } from '../src/read-models/timeline/timeline.reader.js';
 import { calendarFor } from '../src/shared/calendar/payment-calendar.js';
 import { cannon, startService, type HttpResult } from './http.js';
 import { commandLoad, emmettLoad, rawFsync, type LoadResult } from './loads.js';
-import { median, summarize, timeAsync, timeCalls } from './stats.js';
+import { median, summarize, timeCalls } from './stats.js';
 
 // `npm run bench -- crash [--kills N]`: the crash bench (bench/crash.ts) instead of the scale phases.
 if (process.argv[2] === 'crash') process.exit(await (await import('./crash.js')).runCrashBench(process.argv.slice(3)));
@@ -140,30 +139,33 @@ async function main(): Promise<void> {
   db.close();
 
   // ——— timeline: read from the case's stream through the SQLite store, as the route does ———
-  // The verified read (a warm process: the stream's chain was verified once, as the service's
-  // background pass or the access guard does) and the rendering; with `verify=full`, every link
-  // hashed again besides. The first read, in a fresh process, hashes every link: `coldMs`.
-  // `timelineP99Ms` is a case not rendered before (the rendered-timeline cache emptied before each
-  // read); `cachedP99Ms` the same case read again unchanged (one head lookup, nothing rendered).
+  // In a child process (bench/timeline-log.ts), as a service process would read it, not in this
+  // one whose heap still holds the earlier phases. The verified read (a warm process: the stream's
+  // chain was verified once, as the service's background pass or the access guard does) and the
+  // rendering; with `verify=full`, every link hashed again besides. The first read, in a fresh
+  // process, hashes every link: `coldMs`. `timelineP99Ms` is a case not rendered before (the
+  // rendered-timeline cache emptied before each read); `cachedP99Ms` the same case read again
+  // unchanged (one head lookup, nothing rendered).
   const longest = [...generated.longHistory].sort((a, b) => b.events - a.events)[0];
-  let timeline: { caseId: string; months: number; entries: number; coldMs: number; p50Ms: number; p99Ms: number; cachedP99Ms: number; withChainCheckP50Ms: number } | null = null;
+  let timeline: { caseId: string; months: number; entries: number; coldMs: number; p50Ms: number; p99Ms: number; p99PerRun: number[]; withJsonP99Ms: number; cachedP99Ms: number; withChainCheckP50Ms: number } | null = null;
   let timelineWithChainP99Ms: number | null = null;
   if (longest) {
-    const s = new SqliteEventStore(eventsPath);
-    const c0 = process.hrtime.bigint();
-    const entries = (await readTimeline(s, longest.caseId))!.entries.length;
-    const coldMs = Number(process.hrtime.bigint() - c0) / 1e6;
-    const t: ReturnType<typeof summarize>[] = [];
-    const rendered = renderedTimelines(s);
-    for (let i = 0; i < runs; i++) t.push(summarize(await timeAsync(1000, 50, () => (rendered.delete(longest.caseId), readTimeline(s, longest.caseId)))));
-    const cached: ReturnType<typeof summarize>[] = [];
-    for (let i = 0; i < runs; i++) cached.push(summarize(await timeAsync(1000, 50, () => readTimeline(s, longest.caseId))));
-    const full: ReturnType<typeof summarize>[] = [];
-    for (let i = 0; i < runs; i++) full.push(summarize(await timeAsync(200, 20, () => readTimeline(s, longest.caseId, { check: 'full_rehash' }))));
-    await s.close();
-    timeline = { caseId: longest.caseId, months: longest.months, entries, coldMs: round(coldMs, 2), p50Ms: median(t.map((x) => x.p50Ms)), p99Ms: median(t.map((x) => x.p99Ms)), cachedP99Ms: round(median(cached.map((x) => x.p99Ms)), 3), withChainCheckP50Ms: round(median(full.map((x) => x.p50Ms)), 2) };
-    timelineWithChainP99Ms = median(full.map((x) => x.p99Ms));
-    log(`timeline: ${entries} entries (${longest.months} months) from the stream, p50 ${timeline.p50Ms.toFixed(2)} ms, p99 ${timeline.p99Ms.toFixed(2)} ms (first read ${coldMs.toFixed(1)} ms; read again unchanged p99 ${timeline.cachedP99Ms.toFixed(2)} ms); verify=full p50 ${timeline.withChainCheckP50Ms.toFixed(2)} ms, p99 ${timelineWithChainP99Ms.toFixed(2)} ms`);
+    const out = execFileSync(process.execPath, ['--import', './scripts/register-ts.mjs', 'bench/timeline-log.ts', eventsPath, '--case', longest.caseId, '--runs', String(runs), '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { entries: number; coldMs: number; firstRendering: { p50Ms: number; p99Ms: number; p99PerRun: number[] }; withJson: { p99Ms: number }; cached: { p99Ms: number }; full: { p50Ms: number; p99Ms: number } };
+    timeline = {
+      caseId: longest.caseId,
+      months: longest.months,
+      entries: r.entries,
+      coldMs: round(r.coldMs, 2),
+      p50Ms: r.firstRendering.p50Ms,
+      p99Ms: r.firstRendering.p99Ms,
+      p99PerRun: r.firstRendering.p99PerRun.map((x) => round(x, 2)),
+      withJsonP99Ms: round(r.withJson.p99Ms, 2),
+      cachedP99Ms: round(r.cached.p99Ms, 3),
+      withChainCheckP50Ms: round(r.full.p50Ms, 2),
+    };
+    timelineWithChainP99Ms = r.full.p99Ms;
+    log(`timeline: ${timeline.entries} entries (${longest.months} months) from the stream, p50 ${timeline.p50Ms.toFixed(2)} ms, p99 ${timeline.p99Ms.toFixed(2)} ms (runs ${timeline.p99PerRun.join(' / ')}; first read ${timeline.coldMs.toFixed(1)} ms; read again unchanged p99 ${timeline.cachedP99Ms.toFixed(2)} ms); verify=full p50 ${timeline.withChainCheckP50Ms.toFixed(2)} ms, p99 ${timelineWithChainP99Ms.toFixed(2)} ms`);
   } else {
     log('timeline: no long-history household at this size (one in a thousand)');
   }
