@@ -166,6 +166,14 @@ export interface EventStore {
    * stream throws `ChainBrokenError` here too.
    */
   readStreamSince(stream: string, since: StreamHead): Promise<RecordedEvent[] | null>;
+  /**
+   * The whole stream, verified as readStream with `verify`, each event (upcast) handed to `visit`
+   * in order instead of all returned at once: a reader that turns events into something smaller
+   * (the timeline) need not hold the whole parsed stream. Throws `ChainBrokenError` as readStream
+   * does, possibly after some events were visited (the caller drops what it made). Resolves to the
+   * number of events visited.
+   */
+  forEachVerified(stream: string, visit: (e: RecordedEvent) => void): Promise<number>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
    * Optional, for rebuilding read models: the log in order, only what a projection reads (upcast),

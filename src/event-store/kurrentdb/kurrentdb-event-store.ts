@@ -202,6 +202,13 @@ export class KurrentDbEventStore implements EventStore {
     return raw.map((e) => this.upcasters.upcast(e));
   }
 
+  /** The verified read, then each event in turn (events come from the server whole anyway). */
+  async forEachVerified(stream: string, visit: (e: RecordedEvent) => void): Promise<number> {
+    const events = await this.readStream(stream, { verify: true });
+    for (const e of events) visit(e);
+    return events.length;
+  }
+
   /**
    * Read from the revision of `since` (revision = version − 1): the first event must be the one at
    * `since.version` carrying `since.hash`, and every event after it must link on from there.

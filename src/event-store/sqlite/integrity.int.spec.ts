@@ -97,6 +97,18 @@ describe('what the SQLite store can vouch for', () => {
     }
   });
 
+  it('a row verified earlier whose JSON no longer parses is still a broken link when a timeline reads it event by event', async () => {
+    // Given a stream this process has verified (its rows are trusted from then on)
+    await store.readStream('case-b', { verify: true });
+    // When its second event is made unreadable behind the store's back
+    behindTheBack("UPDATE events SET data = '{\"month\": ' WHERE stream = 'case-b' AND version = 2");
+    // Then the event-by-event read refuses it where it breaks, and the stream stays refused
+    const seen: number[] = [];
+    await expect(store.forEachVerified('case-b', (e) => seen.push(e.version))).rejects.toMatchObject({ verification: { firstBroken: { version: 2, reason: expect.stringMatching(/not JSON/) } } });
+    expect(seen).toEqual([1]);
+    await expect(store.readStream('case-b', { verify: true })).rejects.toBeInstanceOf(ChainBrokenError);
+  });
+
   it('the log scan (verify, and the background pass) finds every broken stream in one pass', () => {
     behindTheBack("UPDATE events SET metadata = replace(metadata, 'hl-anna', 'hl-eve') WHERE stream = 'case-a' AND version = 1");
     behindTheBack("DELETE FROM events WHERE stream = 'case-c' AND version = 3");

@@ -411,25 +411,76 @@ export class SqliteEventStore implements EventStore {
    * in one read transaction, so another process appending meanwhile cannot look like a removal.
    */
   private readVerified(stream: string): RecordedEvent[] {
+    const { rows, head } = this.readRowsWithHead(stream);
+    return this.checkRows(stream, rows, head, this.trustedPrefix(stream, rows));
+  }
+
+  /**
+   * The verified read, each event handed to `visit` as it is parsed. When every row is vouched
+   * for already (the usual case in a running service), a row is parsed only when its turn comes,
+   * so the reader's results, not the whole parsed stream, are what stays alive meanwhile.
+   */
+  async forEachVerified(stream: string, visit: (e: RecordedEvent) => void): Promise<number> {
+    const { rows, head } = this.readRowsWithHead(stream);
+    const trusted = this.trustedPrefix(stream, rows);
+    const last = rows[rows.length - 1];
+    if (!last || trusted < rows.length || !head || head.version !== last[1] || head.last_hash !== last[8]) {
+      const events = this.checkRows(stream, rows, head, trusted);
+      for (const e of events) visit(this.upcasters.upcast(e));
+      return events.length;
+    }
+    for (const r of rows) {
+      let e: RecordedEvent;
+      try {
+        e = fromStreamRow(stream, r);
+      } catch {
+        this.brokenAt(stream, rows.length, r[1], r[2], UNREADABLE);
+      }
+      visit(this.upcasters.upcast(e));
+    }
+    this.rememberVerified(stream, last[1], last[8]);
+    return rows.length;
+  }
+
+  /** A stream's rows and head row in one read transaction (another process appending meanwhile cannot look like a removal). */
+  private readRowsWithHead(stream: string): { rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined } {
     this.assertOpen();
     const refused = this.refused.get(stream);
     if (refused) throw new ChainBrokenError(refused);
-    const { rows, head } = this.guard(() => this.readWithHead(stream));
-    const broken = (version: number, id: string, reason: string): never => {
-      const v: ChainVerification = { stream, ok: false, events: rows.length, firstBroken: { version, id, reason } };
-      this.refuse(v);
-      throw new ChainBrokenError(v);
-    };
+    return this.guard(() => this.readWithHead(stream));
+  }
+
+  /**
+   * How many leading rows are vouched for already: up to a head this process verified (if still
+   * there, unchanged), then those a complete background pass covered.
+   */
+  private trustedPrefix(stream: string, rows: readonly StreamRow[]): number {
+    let trusted = 0;
+    const cached = this.verifiedHeads.get(stream);
+    if (cached && cached.version <= rows.length && rows[cached.version - 1]![1] === cached.version && rows[cached.version - 1]![8] === cached.hash) trusted = cached.version;
+    while (trusted < rows.length && rows[trusted]![0] <= this.verifiedThrough && rows[trusted]![1] === trusted + 1) trusted += 1;
+    return trusted;
+  }
+
+  /** Refuses the stream from now on and throws. */
+  private brokenAt(stream: string, events: number, version: number, id: string, reason: string): never {
+    const v: ChainVerification = { stream, ok: false, events, firstBroken: { version, id, reason } };
+    this.refuse(v);
+    throw new ChainBrokenError(v);
+  }
+
+  /**
+   * The rows as events, their chain checked: the `trusted` leading ones are taken as verified,
+   * every other is hashed again, and the stream's head row must match the last event.
+   */
+  private checkRows(stream: string, rows: readonly StreamRow[], head: { version: number; last_hash: string | null } | undefined, trusted: number): RecordedEvent[] {
+    const broken = (version: number, id: string, reason: string): never => this.brokenAt(stream, rows.length, version, id, reason);
     const { events, unreadable } = parseRows(stream, rows);
     if (rows.length === 0) {
       if (head && head.version > 0) broken(head.version, '-', `the stream head says ${head.version} events but the stream has none (events removed?)`);
       return events;
     }
-    let trusted = 0;
-    const cached = this.verifiedHeads.get(stream);
-    if (cached && cached.version <= events.length && events[cached.version - 1]!.version === cached.version && events[cached.version - 1]!.hash === cached.hash) trusted = cached.version;
-    while (trusted < events.length && events[trusted]!.globalPosition <= this.verifiedThrough && events[trusted]!.version === trusted + 1) trusted += 1;
-    const chain = verifyChain(stream, events, trusted);
+    const chain = verifyChain(stream, events, Math.min(trusted, events.length));
     if (!chain.ok) broken(chain.firstBroken!.version, chain.firstBroken!.id, chain.firstBroken!.reason);
     if (unreadable) broken(unreadable[1], unreadable[2], UNREADABLE);
     const last = events[events.length - 1]!;

@@ -179,8 +179,23 @@ export function eventStoreContract(name: string, setup: (upcasters: UpcasterRegi
         await expect(store.readStream(stream, { verify: true })).rejects.toBeInstanceOf(ChainBrokenError);
         await expect(store.assertIntact(stream)).rejects.toBeInstanceOf(ChainBrokenError);
         await expect(store.readStreamSince(stream, { version: 1, hash: read[0]!.hash })).rejects.toBeInstanceOf(ChainBrokenError);
+        await expect(store.forEachVerified(stream, () => {})).rejects.toBeInstanceOf(ChainBrokenError);
         expect(store.integrity().brokenStreams.map((b) => b.stream)).toContain(stream);
       }
+    });
+
+    it('hands a verified stream to a visitor event by event, in order and upcast, as the verified read returns it', async () => {
+      const stream = s('visit');
+      await store.append(stream, [ev('A', { n: 1 }), ev('ContractRenamedField', { amountKr: 10 }), ev('C', { n: 3 })], { expectedVersion: 'no_stream' });
+      const seen: RecordedEvent[] = [];
+      // Twice: the first read verifies the chain, the second trusts what the first verified.
+      for (let i = 0; i < 2; i++) {
+        seen.length = 0;
+        expect(await store.forEachVerified(stream, (e) => seen.push(e))).toBe(3);
+        expect(seen).toEqual(await store.readStream(stream, { verify: true }));
+      }
+      expect(seen[1]!.data).toEqual({ amountOre: 1000 });
+      expect(await store.forEachVerified(s('visit-none'), () => {})).toBe(0);
     });
 
     it('reads only what came after a version the reader holds, anchored on that version\'s hash', async () => {

@@ -1,6 +1,6 @@
 import { caseStream } from '../../cases/case-state.js';
 import { ChainBrokenError, type EventStore, type RecordedEvent, type StreamHead } from '../../event-store/event-store.port.js';
-import type { TimelineEntry } from './describe-event.js';
+import { describeEvent, type TimelineEntry } from './describe-event.js';
 import { timelineOf } from './timeline.js';
 
 /**
@@ -37,7 +37,8 @@ export async function readTimeline(store: EventStore, caseId: string, options: T
   const stream = caseStream(caseId);
   const check = options.check ?? 'verified_read';
   const rendered = renderedTimelines(store);
-  let events: RecordedEvent[];
+  const entries: TimelineEntry[] = [];
+  let head: StreamHead | null = null;
   try {
     if (check === 'full_rehash') {
       const full = await store.verifyStream(stream);
@@ -55,8 +56,12 @@ export async function readTimeline(store: EventStore, caseId: string, options: T
       }
     }
     // After a full re-hash still the verified read: it also checks the rows it returns (and is
-    // cheap once the stream was verified in this process).
-    events = await store.readStream(stream, { verify: true });
+    // cheap once the stream was verified in this process). Each event is rendered as it is read,
+    // so only the entries, not the whole parsed stream, are held meanwhile.
+    await store.forEachVerified(stream, (e) => {
+      entries.push(describeEvent(e));
+      head = typeof e.hash === 'string' ? { version: e.version, hash: e.hash } : null;
+    });
   } catch (error) {
     if (!(error instanceof ChainBrokenError) || !options.showBrokenChain) throw error;
     rendered.delete(caseId);
@@ -69,10 +74,9 @@ export async function readTimeline(store: EventStore, caseId: string, options: T
       entries: timelineOf(vouched, options.asOf),
     };
   }
-  if (events.length === 0) return null;
-  const entries = timelineOf(events);
-  rendered.put(caseId, headOf(events), entries);
-  return { chain: { ok: true, events: events.length, check }, entries: asOfFilter(entries, options.asOf) };
+  if (entries.length === 0) return null;
+  rendered.put(caseId, head, entries);
+  return { chain: { ok: true, events: entries.length, check }, entries: asOfFilter(entries, options.asOf) };
 }
 
 function headOf(events: readonly RecordedEvent[]): StreamHead | null {
