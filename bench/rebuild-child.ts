@@ -21,7 +21,7 @@ const db = openReadDb(readPath);
 const runner = new ProjectionRunner(store, db, ALL_PROJECTIONS);
 const started = process.hrtime.bigint();
 const cpuBefore = process.cpuUsage();
-const { events, evictions } = await runner.rebuild(names, undefined, { cacheCases: process.env.REBUILD_CACHE_CASES ? Number(process.env.REBUILD_CACHE_CASES) : undefined, batchSize: process.env.REBUILD_BATCH ? Number(process.env.REBUILD_BATCH) : undefined, worker: process.env.REBUILD_WORKER !== '0', workers: process.env.REBUILD_WORKERS ? Number(process.env.REBUILD_WORKERS) : undefined, ownShare: process.env.REBUILD_OWN_SHARE ? Number(process.env.REBUILD_OWN_SHARE) : undefined });
+const { events, evictions } = await runner.rebuild(names, undefined, { cacheCases: process.env.REBUILD_CACHE_CASES ? Number(process.env.REBUILD_CACHE_CASES) : undefined, batchSize: process.env.REBUILD_BATCH ? Number(process.env.REBUILD_BATCH) : undefined, worker: process.env.REBUILD_WORKER !== '0', workers: process.env.REBUILD_WORKERS ? Number(process.env.REBUILD_WORKERS) : undefined, ownShare: process.env.REBUILD_OWN_SHARE ? Number(process.env.REBUILD_OWN_SHARE) : undefined, cacheKib: process.env.REBUILD_CACHE_KIB ? Number(process.env.REBUILD_CACHE_KIB) : undefined, eventsPerTransaction: process.env.REBUILD_TX ? Number(process.env.REBUILD_TX) : undefined });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuBefore);
 db.close();

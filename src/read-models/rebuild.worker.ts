@@ -10,12 +10,15 @@ import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import type { ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { caseLoader, type CaseFold, type Row } from './case-fold.js';
-import { FoldCache, ownerOf } from './fold-cache.js';
+import { FoldCache, ownerOf, shareOf } from './fold-cache.js';
 import type { FromWorker, RebuildWorkerData } from './rebuild-in-worker.js';
 
 const data = workerData as RebuildWorkerData;
 const acks = data.acks as MessagePort;
 const CASE_PREFIX = 'case-';
+/** Bounds of the writing thread's share (per mille) when the worker moves it. */
+const MIN_OWN = 50;
+const MAX_OWN = 900;
 
 function post(message: FromWorker): void {
   parentPort!.postMessage(message);
@@ -37,7 +40,29 @@ function main(): void {
   // Which folds each type goes to.
   const targetsOf = new Map<string, number[]>(data.types.map((t) => [t, folds.flatMap((f, i) => (f.eventTypes.has(t) ? [i] : []))]));
   const applied = new Int32Array(data.applied);
-  const { own, workers, index } = data.share;
+  const { workers, index } = data.share;
+  let own = data.share.own;
+  // One worker: it alone decides who folds a case, when it first sees it, and moves the share of
+  // the cases it has not seen yet towards whichever thread waits for the other (see rebalance).
+  const owners = workers === 1 && own > 0 ? new Map<string, number>() : null;
+  const ownerOfCase = (stream: string): number => {
+    if (!owners) return ownerOf(stream, own, workers);
+    let owner = owners.get(stream);
+    if (owner === undefined) owners.set(stream, (owner = shareOf(stream) < own ? -1 : 0));
+    return owner;
+  };
+  const idle = new Float64Array(data.idle);
+  let waited = 0;
+  let seen = { waited: 0, idle: 0 };
+  // Every few batches: if one thread waited for the other clearly longer than the other way round,
+  // the writing thread's share of new cases moves by 2.5 % (towards whichever waited more).
+  const rebalance = () => {
+    const w = waited - seen.waited;
+    const i = idle[0]! - seen.idle;
+    seen = { waited, idle: idle[0]! };
+    if (i > 2 * w + 5) own = Math.min(MAX_OWN, own + 25);
+    else if (w > 2 * i + 5) own = Math.max(MIN_OWN, own - 25);
+  };
   const forwards = index === 0 && own > 0;
   let position = data.fromPosition;
   let seq = 0;
@@ -47,7 +72,10 @@ function main(): void {
   };
   // Backpressure: at most a few batches ahead of the writer.
   const waitForWriter = () => {
+    if (seq - Atomics.load(applied, 0) < data.maxAhead) return;
+    const t = performance.now();
     while (seq - Atomics.load(applied, 0) >= data.maxAhead) Atomics.wait(applied, 0, Atomics.load(applied, 0), 1000);
+    waited += performance.now() - t;
   };
   for (;;) {
     waitForWriter();
@@ -67,7 +95,7 @@ function main(): void {
       if (!stream.startsWith(CASE_PREFIX)) continue;
       const targets = targetsOf.get(type);
       if (!targets || targets.length === 0) continue;
-      const owner = ownerOf(stream, own, workers);
+      const owner = ownerOfCase(stream);
       if (owner !== index) {
         // The writer's share, as read (strings copy cheaply; it parses them itself).
         if (owner === -1 && forwards) forwarded.push(pos, stream, version, type, schemaVersion, json);
@@ -79,6 +107,7 @@ function main(): void {
     events += rows.length;
     position = rows[rows.length - 1]![0];
     post({ kind: 'batch', seq, scanned: rows.length, lastPosition: position, ops, forwarded });
+    if (owners && seq % 4 === 0) rebalance();
   }
   // The rest, in case order (rows go to the end of each table's B-tree), in slices.
   const left = cache.remaining();
