@@ -1,6 +1,9 @@
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { diffRows, emptyOps, type CaseFold, type Row, type TableOps } from './case-fold.js';
 
+/** Row changes in sets applied one after the other; in each, per fold, per table. */
+export type FoldOps = TableOps[][][];
+
 interface Entry {
   /** Per fold: the case's state (null until the fold has an event of it in this stay). */
   readonly states: unknown[];
@@ -28,6 +31,9 @@ export class FoldCache {
   private readonly pending = new Map<string, { seq: number; rows: Array<Row[][] | undefined> }>();
   /** Fold states written out because the cache was full. */
   evictions = 0;
+  /** The cases written into the last op set of `lastOut` (see writeOut). */
+  private inSet = new Set<string>();
+  private lastOut: FoldOps | null = null;
 
   constructor(
     readonly folds: readonly CaseFold<unknown>[],
@@ -40,12 +46,12 @@ export class FoldCache {
     if (folds.length > 30) throw new RangeError('at most 30 folds');
   }
 
-  emptyOps(): TableOps[][] {
-    return this.folds.map((f) => emptyOps(f.tables));
+  emptyOps(): FoldOps {
+    return [this.folds.map((f) => emptyOps(f.tables))];
   }
 
   /** One event of the case folded by the folds `targets` (indexes); what leaves the cache goes to `out`. */
-  apply(caseId: string, e: ProjectionEvent, targets: readonly number[], out: readonly TableOps[][], seq: number): void {
+  apply(caseId: string, e: ProjectionEvent, targets: readonly number[], out: FoldOps, seq: number): void {
     const { cache } = this;
     let entry = cache.get(caseId);
     if (entry) entry.used = true;
@@ -73,7 +79,7 @@ export class FoldCache {
    * touched since it was last there: then it goes to the tail (its flag cleared) and the next one is
    * looked at. Nearly least recently used, without moving every case at every event.
    */
-  private evictOne(out: readonly TableOps[][], seq: number): void {
+  private evictOne(out: FoldOps, seq: number): void {
     const { cache } = this;
     for (;;) {
       const [oldest, left] = cache.entries().next().value as [string, Entry];
@@ -94,7 +100,7 @@ export class FoldCache {
    * `limit` cases from the head; the others go to the tail. For a thread with time to spare: rows
    * of cases gone quiet are written while the log is read instead of all at its end.
    */
-  evictIdle(before: number, limit: number, out: readonly TableOps[][], seq: number): number {
+  evictIdle(before: number, limit: number, out: FoldOps, seq: number): number {
     const { cache } = this;
     let written = 0;
     for (let looked = 0; looked < limit && cache.size > 0; looked++) {
@@ -117,7 +123,7 @@ export class FoldCache {
   }
 
   /** Writes a case out and forgets it (the rebuild's end). */
-  finish(caseId: string, out: readonly TableOps[][], seq: number): void {
+  finish(caseId: string, out: FoldOps, seq: number): void {
     const entry = this.cache.get(caseId);
     if (!entry) return;
     this.cache.delete(caseId);
@@ -129,14 +135,26 @@ export class FoldCache {
     for (const [caseId, p] of this.pending) if (p.seq <= seq) this.pending.delete(caseId);
   }
 
-  private writeOut(caseId: string, entry: Entry, out: readonly TableOps[][], seq: number): void {
+  private writeOut(caseId: string, entry: Entry, out: FoldOps, seq: number): void {
+    // A set's deletes are applied before its upserts: a case written twice into one set (it left,
+    // came back and left again) could see a row it deleted the second time put back by the first.
+    if (out !== this.lastOut) {
+      this.lastOut = out;
+      this.inSet.clear();
+    }
+    if (this.inSet.has(caseId)) {
+      out.push(this.folds.map((f) => emptyOps(f.tables)));
+      this.inSet.clear();
+    }
+    this.inSet.add(caseId);
+    const set = out[out.length - 1]!;
     let p = this.keepUntilCommitted ? this.pending.get(caseId) : undefined;
     for (let i = 0; i < this.folds.length; i++) {
       if ((entry.loaded & (1 << i)) === 0) continue;
       const fold = this.folds[i]!;
       const state = entry.states[i];
       const after = state ? fold.rows(caseId, state) : fold.tables.map(() => []);
-      diffRows(fold.tables, entry.stored[i] ?? null, after, out[i]!);
+      diffRows(fold.tables, entry.stored[i] ?? null, after, set[i]!);
       if (this.keepUntilCommitted) {
         if (!p) this.pending.set(caseId, (p = { seq, rows: [] }));
         p.seq = seq;

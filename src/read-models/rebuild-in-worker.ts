@@ -3,8 +3,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { READ_FOR_PROJECTIONS_SQL, type ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
-import { caseLoader, caseStatements, dropIndexes, indexDdl, type CaseFold, type TableOps } from './case-fold.js';
-import { FoldCache } from './fold-cache.js';
+import { caseLoader, dropIndexes, indexDdl, KeyOrderWriter, type CaseFold } from './case-fold.js';
+import { FoldCache, type FoldOps } from './fold-cache.js';
 import type { Projection } from './projection.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 
@@ -37,7 +37,7 @@ export interface RebuildWorkerData {
 
 export type FromWorker =
   /** `forwarded`: the writing thread's share of the batch's events, FORWARDED_CELLS cells each (position, stream, version, type, schema version, data as JSON). */
-  | { kind: 'batch'; seq: number; scanned: number; lastPosition: number; ops: TableOps[][]; forwarded: Array<string | number> }
+  | { kind: 'batch'; seq: number; scanned: number; lastPosition: number; ops: FoldOps; forwarded: Array<string | number> }
   | { kind: 'done'; events: number; lastPosition: number; evictions: number }
   | { kind: 'fallback'; reason: string }
   | { kind: 'failed'; error: string };
@@ -170,12 +170,18 @@ export async function rebuildInWorker(
       if (lastSeq > 0) idle[0]! += performance.now() - t;
     }
   };
-  const statements = folds.map((f) => caseStatements(db, f.tables));
-  const write = (ops: readonly TableOps[][]) => {
-    for (let i = 0; i < statements.length; i++) statements[i]!.run(ops[i]!);
+  // Row changes wait for the next commit and are written then, in key order.
+  const writers = folds.map((f) => new KeyOrderWriter(db, f.tables));
+  const write = (ops: FoldOps) => {
+    for (const set of ops) for (let i = 0; i < writers.length; i++) writers[i]!.add(set[i]!);
   };
-  // This thread's share: its cache reads a case back through this connection, which sees its own
-  // rows as soon as they are written (at the end of each batch: until then the cache keeps them).
+  const flush = () => {
+    for (const w of writers) w.flush();
+    // This thread's cache may now read its cases back from the tables.
+    mine.committed(Number.MAX_SAFE_INTEGER);
+  };
+  // This thread's share: its cache reads a case back through this connection once its rows are
+  // written (at the next commit: until then the cache keeps them).
   const loaders = folds.map((f) => caseLoader(db, f.tables));
   const mine = new FoldCache(folds, Math.max(1, Math.round((options.cacheCases * own) / 1000)), (i, caseId) => loaders[i]!(caseId), true);
   const targetsOf = new Map<string, number[]>(types.map((t) => [t, folds.flatMap((f, i) => (f.eventTypes.has(t) ? [i] : []))]));
@@ -189,14 +195,12 @@ export async function rebuildInWorker(
       mine.apply(stream.slice(CASE_PREFIX.length), e, targetsOf.get(type)!, ops, seq);
     }
     write(ops);
-    mine.committed(seq);
   };
   const writeIdle = (before: number): boolean => {
     if (before <= 0) return false;
     const ops = mine.emptyOps();
     if (mine.evictIdle(before, 256, ops, lastSeq) === 0) return false;
     write(ops);
-    mine.committed(lastSeq);
     return true;
   };
   // Once worker 0 has read the whole log this thread's cases are complete: their rows are written
@@ -235,6 +239,7 @@ export async function rebuildInWorker(
       // Worker 0's batches count the log (every worker scans all of it).
       if (w === 0) sinceCommit += m.scanned;
       if (sinceCommit >= options.eventsPerTransaction) {
+        flush();
         db.exec('COMMIT');
         db.exec('BEGIN');
         sinceCommit = 0;
@@ -245,6 +250,7 @@ export async function rebuildInWorker(
       if (w === 0 && m.scanned > 0) options.onBatch?.(m.lastPosition, (events += m.scanned));
     }
     evictions += mine.evictions;
+    flush();
     for (const p of chosen) for (const ix of indexDdl(p.fold.tables)) db.exec(ix);
     return { events, lastPosition, evictions, workers: workers.length };
   } finally {
