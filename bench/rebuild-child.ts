@@ -2,7 +2,8 @@
  * Rebuilds read models from the log in a process of its own, so its peak RSS is the rebuild's and
  * nothing else's. Prints one JSON line: events, seconds, events/s, peak RSS in MB.
  * usage: node --import ./scripts/register-ts.mjs bench/rebuild-child.ts <events.sqlite> <read.sqlite> [projection…]
- * (every projection when none is named). REBUILD_CACHE_CASES caps the cases a projection keeps in memory.
+ * (every projection when none is named). REBUILD_CACHE_CASES caps the cases kept in memory; REBUILD_OWN_SHARE
+ * (per mille), REBUILD_CACHE_KIB, REBUILD_TX, REBUILD_BATCH, REBUILD_WORKER(S): see RebuildOptions.
  */
 import { rmSync } from 'node:fs';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
