@@ -2,7 +2,8 @@
  * Rebuilds read models from the log in a process of its own, so its peak RSS is the rebuild's and
  * nothing else's. Prints one JSON line: events, seconds, events/s, peak RSS in MB.
  * usage: node --import ./scripts/register-ts.mjs bench/rebuild-child.ts <events.sqlite> <read.sqlite> [projection…]
- * (every projection when none is named). REBUILD_CACHE_CASES caps the cases a projection keeps in memory.
+ * (every projection when none is named). REBUILD_CACHE_CASES caps the cases kept in memory; REBUILD_OWN_SHARE
+ * (per mille), REBUILD_CACHE_KIB, REBUILD_TX, REBUILD_BATCH, REBUILD_WORKER(S): see RebuildOptions.
  */
 import { rmSync } from 'node:fs';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -21,7 +22,7 @@ const db = openReadDb(readPath);
 const runner = new ProjectionRunner(store, db, ALL_PROJECTIONS);
 const started = process.hrtime.bigint();
 const cpuBefore = process.cpuUsage();
-const { events, evictions } = await runner.rebuild(names, undefined, { cacheCases: process.env.REBUILD_CACHE_CASES ? Number(process.env.REBUILD_CACHE_CASES) : undefined, batchSize: process.env.REBUILD_BATCH ? Number(process.env.REBUILD_BATCH) : undefined, worker: process.env.REBUILD_WORKER !== '0', workers: process.env.REBUILD_WORKERS ? Number(process.env.REBUILD_WORKERS) : undefined });
+const { events, evictions } = await runner.rebuild(names, undefined, { cacheCases: process.env.REBUILD_CACHE_CASES ? Number(process.env.REBUILD_CACHE_CASES) : undefined, batchSize: process.env.REBUILD_BATCH ? Number(process.env.REBUILD_BATCH) : undefined, worker: process.env.REBUILD_WORKER !== '0', workers: process.env.REBUILD_WORKERS ? Number(process.env.REBUILD_WORKERS) : undefined, ownShare: process.env.REBUILD_OWN_SHARE ? Number(process.env.REBUILD_OWN_SHARE) : undefined, cacheKib: process.env.REBUILD_CACHE_KIB ? Number(process.env.REBUILD_CACHE_KIB) : undefined, eventsPerTransaction: process.env.REBUILD_TX ? Number(process.env.REBUILD_TX) : undefined });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuBefore);
 db.close();

@@ -159,6 +159,7 @@ export class ProjectionRunner {
           batchSize,
           eventsPerTransaction: options.eventsPerTransaction ?? 100_000,
           workers: options.workers,
+          ownShare: options.ownShare,
           onBatch: (position, events) => {
             for (const p of chosen) onProgress?.({ projection: p.name, position, lastPosition: last, events });
           },
@@ -229,6 +230,8 @@ export interface RebuildOptions {
   readonly cacheKib?: number;
   /** Fold in a worker thread when the store and the projections allow it (default true); false: in this thread. */
   readonly worker?: boolean;
-  /** How many fold workers (each reads the log for its share of the projections; default 1). */
+  /** How many fold workers (each reads the whole log and folds its share of the cases; default 1). */
   readonly workers?: number;
+  /** The share of the cases the writing thread folds itself, per mille (default: rebuild-in-worker.ts). */
+  readonly ownShare?: number;
 }

@@ -1,81 +1,27 @@
 /**
- * A rebuild's second thread: reads the log on its own read-only connection, folds the case-fold
- * projections (the same `evolve` and `rows` as live) in a bounded write-back cache, and sends the
- * resulting row changes to the thread that owns the read DB, which only writes them. See
- * rebuild-in-worker.ts for the protocol.
+ * A rebuild's fold worker: reads the log on its own read-only connection, folds its share of the
+ * cases (the same `evolve` and `rows` as live) in a bounded write-back cache, and sends the resulting
+ * row changes to the thread that owns the read DB. Worker 0 also passes that thread the events of
+ * the cases it folds itself, as read. See rebuild-in-worker.ts for the protocol.
  */
 import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
-import { READ_FOR_PROJECTIONS_SQL, type ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
+import type { ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
-import { caseLoader, diffRows, emptyOps, type CaseFold, type Row, type TableOps } from './case-fold.js';
+import { caseLoader, type CaseFold, type Row } from './case-fold.js';
+import { FoldCache, ownerOf, shareOf } from './fold-cache.js';
 import type { FromWorker, RebuildWorkerData } from './rebuild-in-worker.js';
 
 const data = workerData as RebuildWorkerData;
 const acks = data.acks as MessagePort;
 const CASE_PREFIX = 'case-';
+/** Bounds of the writing thread's share (per mille) when the worker moves it. */
+const MIN_OWN = 50;
+const MAX_OWN = 900;
 
 function post(message: FromWorker): void {
   parentPort!.postMessage(message);
-}
-
-interface Entry {
-  state: unknown;
-  /** The case's rows as the read DB has them (or will, once the batch that wrote them is committed). */
-  stored: Row[][] | null;
-}
-
-/** One projection's write-back cache: what leaves it becomes row changes in the current batch. */
-class WorkerSession {
-  readonly cache = new Map<string, Entry>();
-  /** Cases whose rows went to the writer. */
-  readonly written = new Set<string>();
-  /** Rows sent but maybe not committed yet, with the batch that carried them (the read DB cannot show them yet). */
-  readonly pending = new Map<string, { seq: number; rows: Row[][] }>();
-  evictions = 0;
-  private load: ((caseId: string) => Row[][]) | null = null;
-
-  constructor(
-    readonly fold: CaseFold<unknown>,
-    private readonly cap: number,
-    private readonly readDb: () => Database.Database,
-  ) {}
-
-  apply(caseId: string, e: ProjectionEvent, out: TableOps[], seq: number): void {
-    const { cache } = this;
-    let entry = cache.get(caseId);
-    if (entry) cache.delete(caseId);
-    else if (this.written.has(caseId)) {
-      const p = this.pending.get(caseId);
-      const stored = p ? p.rows : (this.load ??= caseLoader(this.readDb(), this.fold.tables))(caseId);
-      entry = { state: this.fold.fromRows(caseId, stored), stored };
-    } else entry = { state: null, stored: null };
-    cache.set(caseId, entry);
-    entry.state = this.fold.evolve(entry.state, caseId, e);
-    if (cache.size > this.cap) {
-      const [oldest, left] = cache.entries().next().value as [string, Entry];
-      cache.delete(oldest);
-      this.writeOut(oldest, left, out, seq);
-      this.evictions += 1;
-    }
-  }
-
-  writeOut(caseId: string, entry: Entry, out: TableOps[], seq: number): void {
-    const after = entry.state ? this.fold.rows(caseId, entry.state) : this.fold.tables.map(() => []);
-    diffRows(this.fold.tables, entry.stored, after, out);
-    this.written.add(caseId);
-    this.pending.set(caseId, { seq, rows: after });
-  }
-
-  committed(seq: number): void {
-    for (const [caseId, p] of this.pending) if (p.seq <= seq) this.pending.delete(caseId);
-  }
-}
-
-/** A case's share: its stream's last two characters (random hex in a case id), mod the workers. */
-function partitionOf(stream: string, of: number): number {
-  return (stream.charCodeAt(stream.length - 1) * 31 + stream.charCodeAt(stream.length - 2)) % of;
 }
 
 function main(): void {
@@ -85,29 +31,60 @@ function main(): void {
     return p.fold;
   });
   const log = new Database(data.logPath, { readonly: true, fileMustExist: true });
-  const read = log.prepare<[{ from: number; types: string; limit: number }], ProjectionRow>(READ_FOR_PROJECTIONS_SQL).raw();
+  const read = log.prepare<[{ from: number; types: string; limit: number }], ProjectionRow>(data.sql).raw();
   let readDb: Database.Database | null = null;
-  const openReadDb = () => (readDb ??= new Database(data.readPath, { readonly: true, fileMustExist: true }));
-  const sessions = folds.map((f) => new WorkerSession(f, data.cacheCases, openReadDb));
+  const loaders: Array<(caseId: string) => Row[][]> = [];
+  const load = (i: number, caseId: string) => (loaders[i] ??= caseLoader((readDb ??= new Database(data.readPath, { readonly: true, fileMustExist: true })), folds[i]!.tables))(caseId);
+  const cache = new FoldCache(folds, data.cacheCases, load, true);
   const typesJson = JSON.stringify(data.types);
-  // Which sessions each type goes to.
-  const byType = new Map<string, WorkerSession[]>(data.types.map((t) => [t, sessions.filter((s) => s.fold.eventTypes.has(t))]));
+  // Which folds each type goes to.
+  const targetsOf = new Map<string, number[]>(data.types.map((t) => [t, folds.flatMap((f, i) => (f.eventTypes.has(t) ? [i] : []))]));
   const applied = new Int32Array(data.applied);
-  const partitioned = data.partition.of > 1;
+  const { workers, index } = data.share;
+  let own = data.share.own;
+  // One worker: it alone decides who folds a case, when it first sees it, and moves the share of
+  // the cases it has not seen yet towards whichever thread waits for the other (see rebalance).
+  const owners = workers === 1 && own > 0 ? new Map<string, number>() : null;
+  const ownerOfCase = (stream: string): number => {
+    if (!owners) return ownerOf(stream, own, workers);
+    let owner = owners.get(stream);
+    if (owner === undefined) owners.set(stream, (owner = shareOf(stream) < own ? -1 : 0));
+    return owner;
+  };
+  const idle = new Float64Array(data.idle);
+  let waited = 0;
+  let seen = { waited: 0, idle: 0 };
+  // Every few batches: if one thread waited for the other clearly longer than the other way round,
+  // the writing thread's share of new cases moves by 2.5 % (towards whichever waited more).
+  const rebalance = () => {
+    const w = waited - seen.waited;
+    const i = idle[0]! - seen.idle;
+    seen = { waited, idle: idle[0]! };
+    if (i > 2 * w + 5) own = Math.min(MAX_OWN, own + 25);
+    else if (w > 2 * i + 5) own = Math.max(MIN_OWN, own - 25);
+  };
+  const forwards = index === 0 && own > 0;
   let position = data.fromPosition;
   let seq = 0;
   let events = 0;
   const drainAcks = () => {
-    for (let m = receiveMessageOnPort(acks); m; m = receiveMessageOnPort(acks)) for (const s of sessions) s.committed((m.message as { committed: number }).committed);
+    for (let m = receiveMessageOnPort(acks); m; m = receiveMessageOnPort(acks)) cache.committed((m.message as { committed: number }).committed);
+  };
+  // Backpressure: at most a few batches ahead of the writer.
+  const waitForWriter = () => {
+    if (seq - Atomics.load(applied, 0) < data.maxAhead) return;
+    const t = performance.now();
+    while (seq - Atomics.load(applied, 0) >= data.maxAhead) Atomics.wait(applied, 0, Atomics.load(applied, 0), 1000);
+    waited += performance.now() - t;
   };
   for (;;) {
-    // Backpressure: at most a few batches ahead of the writer.
-    while (seq - Atomics.load(applied, 0) >= data.maxAhead) Atomics.wait(applied, 0, Atomics.load(applied, 0), 1000);
+    waitForWriter();
     drainAcks();
     const rows = read.all({ from: position, types: typesJson, limit: data.batchSize });
     if (rows.length === 0) break;
     seq += 1;
-    const ops = sessions.map((s) => emptyOps(s.fold.tables));
+    const ops = cache.emptyOps();
+    const forwarded: Array<string | number> = [];
     for (const [pos, stream, version, type, schemaVersion, json] of rows) {
       if (json === null) continue;
       if (schemaVersion < (data.currentVersions[type] ?? 1)) {
@@ -116,33 +93,32 @@ function main(): void {
         return;
       }
       if (!stream.startsWith(CASE_PREFIX)) continue;
-      if (partitioned && partitionOf(stream, data.partition.of) !== data.partition.index) continue;
-      const targets = byType.get(type);
+      const targets = targetsOf.get(type);
       if (!targets || targets.length === 0) continue;
-      const caseId = stream.slice(CASE_PREFIX.length);
+      const owner = ownerOfCase(stream);
+      if (owner !== index) {
+        // The writer's share, as read (strings copy cheaply; it parses them itself).
+        if (owner === -1 && forwards) forwarded.push(pos, stream, version, type, schemaVersion, json);
+        continue;
+      }
       const e = { globalPosition: pos, stream, version, type, schemaVersion, data: JSON.parse(json) } as unknown as ProjectionEvent;
-      for (let i = 0; i < targets.length; i++) targets[i]!.apply(caseId, e, ops[sessions.indexOf(targets[i]!)]!, seq);
+      cache.apply(stream.slice(CASE_PREFIX.length), e, targets, ops, seq);
     }
     events += rows.length;
     position = rows[rows.length - 1]![0];
-    post({ kind: 'batch', seq, scanned: rows.length, lastPosition: position, ops });
+    post({ kind: 'batch', seq, scanned: rows.length, lastPosition: position, ops, forwarded });
+    if (owners && seq % 4 === 0) rebalance();
   }
-  // The rest, in case order (rows go to the end of each table's B-tree), in slices of a batch's size.
-  for (let i = 0; i < sessions.length; i++) {
-    const s = sessions[i]!;
-    const left = [...s.cache.keys()].sort();
-    for (let from = 0; from < left.length; from += 2000) {
-      while (seq - Atomics.load(applied, 0) >= data.maxAhead) Atomics.wait(applied, 0, Atomics.load(applied, 0), 1000);
-      seq += 1;
-      const ops = sessions.map((x) => emptyOps(x.fold.tables));
-      for (const caseId of left.slice(from, from + 2000)) {
-        s.writeOut(caseId, s.cache.get(caseId)!, ops[i]!, seq);
-        s.cache.delete(caseId);
-      }
-      post({ kind: 'batch', seq, scanned: 0, lastPosition: position, ops });
-    }
+  // The rest, in case order (rows go to the end of each table's B-tree), in slices.
+  const left = cache.remaining();
+  for (let from = 0; from < left.length; from += 2000) {
+    waitForWriter();
+    seq += 1;
+    const ops = cache.emptyOps();
+    for (const caseId of left.slice(from, from + 2000)) cache.finish(caseId, ops, seq);
+    post({ kind: 'batch', seq, scanned: 0, lastPosition: position, ops, forwarded: [] });
   }
-  post({ kind: 'done', events, lastPosition: position, evictions: sessions.reduce((n, s) => n + s.evictions, 0) });
+  post({ kind: 'done', events, lastPosition: position, evictions: cache.evictions });
   log.close();
   (readDb as Database.Database | null)?.close();
 }

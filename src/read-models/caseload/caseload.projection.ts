@@ -4,22 +4,22 @@ import type { CaseEvent } from '../../cases/case.events.js';
 import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { ProjectionEvent } from '../../event-store/event-store.port.js';
 import type { LocalDate, Month } from '../../shared/dates.js';
-import { caseFoldProjection, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
+import { caseFoldProjection, removeKey, upsert, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 
 type CaseloadEvent = CaseEvent | ApplicationEvent | DecisionEvent | ActivityEvent;
 
 export interface CaseloadItem {
-  readonly itemId: string;
-  readonly kind: 'completion' | 'uncommunicated' | 'appeal' | 'activity_plan';
-  readonly since: LocalDate;
-  readonly due: LocalDate | null;
-  readonly month: Month | null;
+  itemId: string;
+  kind: 'completion' | 'uncommunicated' | 'appeal' | 'activity_plan';
+  since: LocalDate;
+  due: LocalDate | null;
+  month: Month | null;
 }
 
 /** Who handles the case and its open work items (sorted by id). */
 export interface CaseloadState {
-  readonly case: { readonly unit: string; readonly caseworker: string; readonly openedOn: LocalDate; readonly closed: boolean; readonly protected: boolean } | null;
-  readonly items: readonly CaseloadItem[];
+  case: { unit: string; caseworker: string; openedOn: LocalDate; closed: boolean; protected: boolean } | null;
+  items: CaseloadItem[];
 }
 
 const byId = (i: CaseloadItem) => i.itemId;
@@ -29,38 +29,56 @@ export const CASELOAD_EVENT_TYPES: ReadonlySet<string> = new Set([
   'DecisionMade', 'DecisionReconsidered', 'DecisionCommunicated', 'AppealReceived', 'ActivityRequirementSet', 'ActivityRequirementEnded',
 ]);
 
-/** One event folded into the case's load: an item opens with the work and closes when it is done. */
+/**
+ * One event folded into the case's load, IN PLACE (as the queue does): an item opens with the work
+ * and closes when it is done; an event that changes nothing returns the state as it was (null stays null).
+ */
 export function evolveCaseload(current: CaseloadState | null, event: ProjectionEvent): CaseloadState | null {
   const e = event as unknown as CaseloadEvent;
-  const state = current ?? { case: null, items: [] };
-  const add = (item: CaseloadItem, items = state.items) => ({ ...state, items: put(items, byId, item.itemId, item) });
-  const remove = (itemId: string) => {
-    const items = put(state.items, byId, itemId, null);
-    return items === state.items ? current : { ...state, items };
+  const add = (item: CaseloadItem): CaseloadState => {
+    const s = current ?? { case: null, items: [] };
+    upsert(s.items, byId, item.itemId, item);
+    return s;
+  };
+  const remove = (itemId: string): CaseloadState | null => {
+    if (current) removeKey(current.items, byId, itemId);
+    return current;
   };
   switch (e.type) {
-    case 'CaseOpened':
-      return { ...state, case: { unit: e.data.unit, caseworker: e.data.caseworker, openedOn: e.data.openedOn, closed: false, protected: !!e.data.protectedIdentity } };
+    case 'CaseOpened': {
+      const s = current ?? { case: null, items: [] };
+      s.case = { unit: e.data.unit, caseworker: e.data.caseworker, openedOn: e.data.openedOn, closed: false, protected: !!e.data.protectedIdentity };
+      return s;
+    }
     case 'CaseReassigned':
-      return state.case ? { ...state, case: { ...state.case, unit: e.data.unit, caseworker: e.data.caseworker } } : current;
+      if (current?.case) {
+        current.case.unit = e.data.unit;
+        current.case.caseworker = e.data.caseworker;
+      }
+      return current;
     case 'ProtectedIdentityChanged':
-      return state.case ? { ...state, case: { ...state.case, protected: !!e.data.protectedIdentity } } : current;
-    case 'CaseClosed':
+      if (current?.case) current.case.protected = !!e.data.protectedIdentity;
+      return current;
+    case 'CaseClosed': {
       // A closed case is nobody's work any more.
-      return { case: state.case && { ...state.case, closed: true }, items: [] };
+      const s = current ?? { case: null, items: [] };
+      if (s.case) s.case.closed = true;
+      s.items = [];
+      return s;
+    }
     case 'CompletionRequested':
       return add({ itemId: `completion:${e.data.requestId}`, kind: 'completion', since: e.data.requestedOn, due: e.data.dueDate, month: e.data.month });
     case 'CompletionReceived':
       return remove(`completion:${e.data.requestId}`);
-    case 'ApplicationWithdrawn': {
+    case 'ApplicationWithdrawn':
       // A withdrawn application's kompletteringar are no longer anyone's work.
-      const items = state.items.filter((i) => !(i.kind === 'completion' && i.month === e.data.month));
-      return items.length === state.items.length ? current : { ...state, items };
-    }
+      if (current?.items.some((i) => i.kind === 'completion' && i.month === e.data.month)) current.items = current.items.filter((i) => !(i.kind === 'completion' && i.month === e.data.month));
+      return current;
     case 'DecisionMade':
       return add({ itemId: `uncommunicated:${e.data.decisionId}`, kind: 'uncommunicated', since: e.data.decidedOn, due: null, month: null });
     case 'DecisionReconsidered':
-      return add({ itemId: `uncommunicated:${e.data.newDecisionId}`, kind: 'uncommunicated', since: e.data.decidedOn, due: null, month: null }, put(state.items, byId, `appeal-on:${e.data.decisionId}`, null));
+      remove(`appeal-on:${e.data.decisionId}`);
+      return add({ itemId: `uncommunicated:${e.data.newDecisionId}`, kind: 'uncommunicated', since: e.data.decidedOn, due: null, month: null });
     case 'DecisionCommunicated':
       return remove(`uncommunicated:${e.data.decisionId}`);
     case 'AppealReceived':

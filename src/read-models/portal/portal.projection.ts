@@ -4,58 +4,58 @@ import type { DecisionEvent } from '../../decisions/decision.events.js';
 import type { ProjectionEvent } from '../../event-store/event-store.port.js';
 import type { PaymentEvent } from '../../payments/payment.events.js';
 import type { LocalDate, Month } from '../../shared/dates.js';
-import { caseFoldProjection, find, mapWhere, put, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
+import { caseFoldProjection, find, upsert, type CaseFold, text, textOrNull, numberOrNull, sortBy } from '../case-fold.js';
 
 type PortalEvent = CaseEvent | ApplicationEvent | DecisionEvent | PaymentEvent;
 
 export interface PortalMonth {
-  readonly month: Month;
-  readonly submittedOn: LocalDate;
-  readonly withdrawn: boolean;
+  month: Month;
+  submittedOn: LocalDate;
+  withdrawn: boolean;
 }
 export interface PortalCompletion {
-  readonly requestId: string;
-  readonly month: Month;
+  requestId: string;
+  month: Month;
   /** As stored: a JSON array. */
-  readonly missing: string;
-  readonly dueDate: LocalDate;
-  readonly receivedOn: LocalDate | null;
+  missing: string;
+  dueDate: LocalDate;
+  receivedOn: LocalDate | null;
 }
 export interface PortalDecision {
-  readonly decisionId: string;
-  readonly month: Month;
-  readonly outcome: string;
-  readonly amount: number;
-  readonly periodFrom: LocalDate;
-  readonly periodTo: LocalDate;
-  readonly motivering: string;
+  decisionId: string;
+  month: Month;
+  outcome: string;
+  amount: number;
+  periodFrom: LocalDate;
+  periodTo: LocalDate;
+  motivering: string;
   /** As stored: a JSON array of the references' texts. */
-  readonly legalReferences: string;
-  readonly decidedOn: LocalDate;
-  readonly communicatedOn: LocalDate | null;
-  readonly appealDeadline: LocalDate | null;
-  readonly replacedBy: string | null;
+  legalReferences: string;
+  decidedOn: LocalDate;
+  communicatedOn: LocalDate | null;
+  appealDeadline: LocalDate | null;
+  replacedBy: string | null;
 }
 export interface PortalPayment {
-  readonly paymentId: string;
-  readonly month: Month;
-  readonly amount: number;
-  readonly paymentDate: LocalDate;
-  readonly status: string;
-  readonly manual: boolean;
+  paymentId: string;
+  month: Month;
+  amount: number;
+  paymentDate: LocalDate;
+  status: string;
+  manual: boolean;
 }
 
 /** What the client may see of one case; every list sorted by its key. */
 export interface PortalState {
   /** Null until the case is opened (the contact is its caseworker). */
-  readonly case: { readonly contact: string; readonly closedOn: LocalDate | null } | null;
-  readonly months: readonly PortalMonth[];
-  readonly completions: readonly PortalCompletion[];
-  readonly decisions: readonly PortalDecision[];
-  readonly payments: readonly PortalPayment[];
+  case: { contact: string; closedOn: LocalDate | null } | null;
+  months: PortalMonth[];
+  completions: PortalCompletion[];
+  decisions: PortalDecision[];
+  payments: PortalPayment[];
 }
 
-const EMPTY: PortalState = { case: null, months: [], completions: [], decisions: [], payments: [] };
+const empty = (): PortalState => ({ case: null, months: [], completions: [], decisions: [], payments: [] });
 const byMonth = (m: PortalMonth) => m.month;
 const byRequest = (c: PortalCompletion) => c.requestId;
 const byDecision = (d: PortalDecision) => d.decisionId;
@@ -66,53 +66,75 @@ export const PORTAL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'DecisionMade', 'DecisionReconsidered', 'DecisionCommunicated', 'PaymentScheduled', 'PaymentAttested', 'PaymentDisbursed', 'PaymentFailed', 'PaymentReturned', 'PaymentCancelled',
 ]);
 
-/** One event folded into what the client sees of the case. */
+/**
+ * One event folded into what the client sees of the case, IN PLACE (as the queue does): the state
+ * passed in is changed and returned; an event that changes nothing returns it as it was (null stays null).
+ */
 export function evolvePortal(current: PortalState | null, event: ProjectionEvent): PortalState | null {
   const e = event as unknown as PortalEvent;
-  const state = current ?? EMPTY;
   switch (e.type) {
-    case 'CaseOpened':
-      return { ...state, case: { contact: e.data.caseworker, closedOn: null } };
+    case 'CaseOpened': {
+      const s = current ?? empty();
+      s.case = { contact: e.data.caseworker, closedOn: null };
+      return s;
+    }
     case 'CaseReassigned':
-      return state.case ? { ...state, case: { ...state.case, contact: e.data.caseworker } } : current;
+      if (current?.case) current.case.contact = e.data.caseworker;
+      return current;
     case 'CaseClosed':
-      return state.case ? { ...state, case: { ...state.case, closedOn: e.data.on } } : current;
+      if (current?.case) current.case.closedOn = e.data.on;
+      return current;
     case 'ApplicationSubmitted': {
+      const s = current ?? empty();
       const { month } = e.data;
-      return { ...state, months: put(state.months, byMonth, month, { month, submittedOn: e.data.submittedOn, withdrawn: false }), completions: state.completions.filter((c) => c.month !== month) };
+      upsert(s.months, byMonth, month, { month, submittedOn: e.data.submittedOn, withdrawn: false });
+      if (s.completions.some((c) => c.month === month)) s.completions = s.completions.filter((c) => c.month !== month);
+      return s;
     }
     case 'ApplicationWithdrawn': {
-      const m = find(state.months, byMonth, e.data.month);
-      return m ? { ...state, months: put(state.months, byMonth, m.month, { ...m, withdrawn: true }) } : current;
+      const m = current && find(current.months, byMonth, e.data.month);
+      if (m) m.withdrawn = true;
+      return current;
     }
     case 'CompletionRequested': {
+      const s = current ?? empty();
       const c: PortalCompletion = { requestId: e.data.requestId, month: e.data.month, missing: JSON.stringify(e.data.missing), dueDate: e.data.dueDate, receivedOn: null };
-      return { ...state, completions: put(state.completions, byRequest, c.requestId, c) };
+      upsert(s.completions, byRequest, c.requestId, c);
+      return s;
     }
     case 'CompletionReceived': {
-      const c = find(state.completions, byRequest, e.data.requestId);
-      return c ? { ...state, completions: put(state.completions, byRequest, c.requestId, { ...c, receivedOn: e.data.receivedOn }) } : current;
+      const c = current && find(current.completions, byRequest, e.data.requestId);
+      if (c) c.receivedOn = e.data.receivedOn;
+      return current;
     }
     case 'DecisionMade':
     case 'DecisionReconsidered': {
+      const s = current ?? empty();
       const d = e.data;
       const decisionId = e.type === 'DecisionMade' ? e.data.decisionId : e.data.newDecisionId;
       const made: PortalDecision = {
         decisionId, month: d.month, outcome: d.outcome, amount: d.amount, periodFrom: d.period.from, periodTo: d.period.to, motivering: d.motivering,
         legalReferences: JSON.stringify(d.legalReferences.map((l) => l.text)), decidedOn: d.decidedOn, communicatedOn: null, appealDeadline: null, replacedBy: null,
       };
-      let decisions = put(state.decisions, byDecision, decisionId, made);
+      upsert(s.decisions, byDecision, decisionId, made);
       // An omprövning's decision replaces the one appealed.
-      if (e.type === 'DecisionReconsidered') decisions = mapWhere(decisions, (x) => x.decisionId === e.data.decisionId, (x) => ({ ...x, replacedBy: decisionId }));
-      return { ...state, decisions };
+      if (e.type === 'DecisionReconsidered') for (const x of s.decisions) if (x.decisionId === e.data.decisionId) x.replacedBy = decisionId;
+      return s;
     }
-    case 'DecisionCommunicated': {
-      const decisions = mapWhere(state.decisions, (x) => x.decisionId === e.data.decisionId, (x) => ({ ...x, communicatedOn: e.data.learnedOn, appealDeadline: e.data.appealDeadline }));
-      return decisions === state.decisions ? current : { ...state, decisions };
-    }
+    case 'DecisionCommunicated':
+      if (current) {
+        for (const x of current.decisions) {
+          if (x.decisionId !== e.data.decisionId) continue;
+          x.communicatedOn = e.data.learnedOn;
+          x.appealDeadline = e.data.appealDeadline;
+        }
+      }
+      return current;
     case 'PaymentScheduled': {
+      const s = current ?? empty();
       const p: PortalPayment = { paymentId: e.data.paymentId, month: e.data.month, amount: e.data.amount, paymentDate: e.data.paymentDate, status: 'scheduled', manual: !!e.data.manualRoute };
-      return { ...state, payments: put(state.payments, byPayment, p.paymentId, p) };
+      upsert(s.payments, byPayment, p.paymentId, p);
+      return s;
     }
     case 'PaymentAttested':
     case 'PaymentDisbursed':
@@ -121,8 +143,8 @@ export function evolvePortal(current: PortalState | null, event: ProjectionEvent
     case 'PaymentCancelled': {
       // The client sees that a payment stopped, not why.
       const status = e.type === 'PaymentAttested' ? 'attested' : e.type === 'PaymentDisbursed' ? 'disbursed' : 'stopped';
-      const payments = mapWhere(state.payments, (x) => x.paymentId === e.data.paymentId, (x) => ({ ...x, status }));
-      return payments === state.payments ? current : { ...state, payments };
+      if (current) for (const x of current.payments) if (x.paymentId === e.data.paymentId) x.status = status;
+      return current;
     }
     default:
       return current;
