@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { READ_FOR_PROJECTIONS_SQL, type ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
+import { loadZstd } from '../event-store/sqlite/zstd.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { caseLoader, diffRows, emptyOps, type CaseFold, type Row, type TableOps } from './case-fold.js';
 import type { FromWorker, RebuildWorkerData } from './rebuild-in-worker.js';
@@ -85,6 +86,7 @@ function main(): void {
     return p.fold;
   });
   const log = new Database(data.logPath, { readonly: true, fileMustExist: true });
+  loadZstd(log);
   const read = log.prepare<[{ from: number; types: string; limit: number }], ProjectionRow>(READ_FOR_PROJECTIONS_SQL).raw();
   let readDb: Database.Database | null = null;
   const openReadDb = () => (readDb ??= new Database(data.readPath, { readonly: true, fileMustExist: true }));

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { linkProblem } from '../chain.js';
 import type { ChainVerification } from '../event-store.port.js';
 import type { EventRow } from './sqlite-event-store.js';
+import { EVENT_COLUMNS } from './zstd.js';
 
 export interface ScanProgress {
   /** The last global position looked at. */
@@ -45,7 +46,7 @@ export function scanChains(db: Database.Database, options: ScanOptions = {}): Sc
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const batchSize = options.batchSize ?? 5000;
   const target = (db.prepare('SELECT MAX(position) AS p FROM events').get() as { p: number | null }).p ?? 0;
-  const read = db.prepare<[number, number, number], EventRow>('SELECT position, stream, version, id, type, schema_version, data, metadata, prev_hash, hash FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
+  const read = db.prepare<[number, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`);
   const heads = new Map<string, Head>();
   const broken = new Map<string, ChainVerification>();
   const breakStream = (stream: string, version: number, id: string, reason: string, events: number) => {
