@@ -4,6 +4,7 @@
  *   zstd_pack(dict_id, text) -> BLOB  the text compressed with dictionary dict_id of this file
  *                                     (the text itself when that is not smaller; NULL stays NULL)
  *   zstd_text(value)         -> TEXT  a BLOB made by zstd_pack decompressed; anything else as it is
+ *   hash_text(value)         -> TEXT  a BLOB as lowercase hex (hashes stored as their 32 bytes); anything else as it is
  *   zstd_version()           -> TEXT  libzstd's version, "1.5.4"
  *
  * A packed value: one byte, the dictionary's id in zstd_dictionaries (1-127), then a zstd frame
@@ -241,6 +242,29 @@ static void zstd_text(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text64(ctx, text, size, sqlite3_free, SQLITE_UTF8);
 }
 
+/* A hash stored as its 32 bytes, read as the 64 lowercase hex digits the chain compares; a TEXT (older rows) as it is. */
+static void hash_text(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  static const char digits[] = "0123456789abcdef";
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+    sqlite3_result_value(ctx, argv[0]);
+    return;
+  }
+  const unsigned char *blob = sqlite3_value_blob(argv[0]);
+  int n = sqlite3_value_bytes(argv[0]);
+  char stack[129];
+  char *hex = n <= 64 ? stack : sqlite3_malloc64(2 * (sqlite3_uint64)n + 1);
+  if (!hex) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    hex[2 * i] = digits[blob[i] >> 4];
+    hex[2 * i + 1] = digits[blob[i] & 15];
+  }
+  sqlite3_result_text(ctx, hex, 2 * n, hex == stack ? SQLITE_TRANSIENT : sqlite3_free);
+}
+
 static void zstd_version(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   (void)argv;
@@ -278,6 +302,7 @@ int sqlite3_bistandzstd_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rou
     return rc;
   }
   rc = sqlite3_create_function_v2(db, "zstd_text", 1, flags, c, zstd_text, 0, 0, conn_release);
+  if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "hash_text", 1, flags, 0, hash_text, 0, 0);
   if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "zstd_version", 0, flags, 0, zstd_version, 0, 0);
   return rc;
 }

@@ -93,7 +93,7 @@ export function scanChains(db: Database.Database, options: ScanOptions = {}): Sc
   // Each stream's head row against its last event: a stream cut short at its end, or events whose
   // head was never written (a partial write), show here and nowhere else.
   const headRows = db.prepare<[], { stream: string; version: number; last_hash: string | null }>('SELECT stream, version, last_hash FROM streams');
-  const eventAt = db.prepare<[string, number], { position: number; hash: string }>('SELECT position, hash FROM events WHERE stream = ? AND version = ?');
+  const eventAt = db.prepare<[string, number], { position: number; hash: string }>('SELECT position, hash_text(hash) AS hash FROM events WHERE stream = ? AND version = ?');
   const firstOf = db.prepare<[string], { position: number; id: string }>('SELECT position, id FROM events WHERE stream = ? ORDER BY version LIMIT 1');
   const withHead = new Set<string>();
   for (const h of headRows.iterate()) {

@@ -56,7 +56,7 @@ export interface EventRow {
 }
 
 /** A row of one stream, raw (`readStream`): the stream is the one asked for. */
-const STREAM_ROW_COLUMNS = 'position, version, id, type, schema_version, zstd_text(data), zstd_text(metadata), prev_hash, hash';
+const STREAM_ROW_COLUMNS = 'position, version, id, type, schema_version, zstd_text(data), zstd_text(metadata), hash_text(prev_hash), hash_text(hash)';
 type StreamRow = [position: number, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, prevHash: string | null, hash: string];
 
 interface PendingAppend {
@@ -223,7 +223,7 @@ export class SqliteEventStore implements EventStore {
     this.writerThread = inline ? null : new WriterThread(path, { extension: this.zstdExtension, dictionaryId: this.dictionaryId });
     this.stmt = {
       streamHead: this.db.prepare<[string], { version: number; last_hash: string | null }>('SELECT version, last_hash FROM streams WHERE stream = ?'),
-      hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash FROM events WHERE stream = ? AND version = ?'),
+      hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash_text(hash) AS hash FROM events WHERE stream = ? AND version = ?'),
       // Raw rows without the stream (the caller knows it): a 5-year case is ≈ 500 rows, and row
       // objects and a copy of the stream name each were ≈ 30 % of reading it (bench/timeline-log.ts).
       readStream: this.db.prepare<[string, number, number], StreamRow>(`SELECT ${STREAM_ROW_COLUMNS} FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version`).raw(),

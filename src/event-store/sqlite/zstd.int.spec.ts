@@ -57,7 +57,7 @@ describe('events packed with zstd below the hash chain', () => {
     db.close();
   };
 
-  it('given a new store, when events are appended, then data and metadata are stored packed with the file\'s dictionary and read back as written, hashed as before', async () => {
+  it('given a new store, when events are appended, then data and metadata are stored packed with the file\'s dictionary, hashes as their 32 bytes, and all read back as written, hashed as before', async () => {
     const store = new SqliteEventStore(path);
     const events = [decision('2026-12', 1_002_000), decision('2027-01', 998_000)];
     try {
@@ -79,6 +79,8 @@ describe('events packed with zstd below the hash chain', () => {
       expect(row.metadata).toBeInstanceOf(Buffer);
       expect((row.data as Buffer)[0]).toBe(EVENTS_DICTIONARY.id);
       expect((row.data as Buffer).length).toBeLessThan(JSON.stringify(events[0]!.data).length / 2);
+      expect(row.hash).toBeInstanceOf(Buffer);
+      expect((row.hash as unknown as Buffer).length).toBe(32);
     }
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT id, sha256, length(dict) AS size FROM zstd_dictionaries').all()).toEqual([{ id: EVENTS_DICTIONARY.id, sha256: EVENTS_DICTIONARY.sha256, size: 65_536 }]);
@@ -117,6 +119,7 @@ describe('events packed with zstd below the hash chain', () => {
       await store.close();
     }
     expect(stored('case-m').map((r) => (r.data instanceof Buffer ? 'packed' : 'text'))).toEqual(['text', 'text', 'packed']);
+    expect(stored('case-m').map((r) => typeof r.hash)).toEqual(['string', 'string', 'object']);
     const db = new Database(path, { readonly: true });
     loadZstd(db);
     expect(scanChains(db)).toMatchObject({ events: 3, broken: [] });
@@ -130,6 +133,8 @@ describe('events packed with zstd below the hash chain', () => {
     behindTheBack("UPDATE events SET data = replace(zstd_text(data), '1002000', '1902000') WHERE stream = 'case-a' AND version = 2");
     behindTheBack("UPDATE events SET data = CAST(substr(data, 1, 20) || X'FF' || substr(data, 22) AS BLOB) WHERE stream = 'case-b' AND version = 2");
     behindTheBack("UPDATE events SET metadata = (SELECT metadata FROM events WHERE stream = 'case-d' AND version = 1) WHERE stream = 'case-c' AND version = 1");
+    // …and case-d's first hash stored as text, as it reads: nothing changed, the chain holds.
+    behindTheBack("UPDATE events SET hash = hash_text(hash) WHERE stream = 'case-d' AND version = 1");
     expect(stored('case-b')[1]!.data).toBeInstanceOf(Buffer);
 
     const s = new SqliteEventStore(path);

@@ -23,8 +23,9 @@ export const EVENTS_DICTIONARY = {
   sha256: 'd34d5c05fdc0a97499aba9021d21885afe8e23b31215959b7da970ae8a854dbb',
 } as const;
 
-/** An `events` row's columns as read: data and metadata as text whether packed or not. */
-export const EVENT_COLUMNS = 'position, stream, version, id, type, schema_version, zstd_text(data) AS data, zstd_text(metadata) AS metadata, prev_hash, hash';
+/** An `events` row's columns as read: data, metadata and hashes as text whether packed or not. */
+export const EVENT_COLUMNS =
+  'position, stream, version, id, type, schema_version, zstd_text(data) AS data, zstd_text(metadata) AS metadata, hash_text(prev_hash) AS prev_hash, hash_text(hash) AS hash';
 
 /** In the store's own file, so it can be read wherever it is copied to. */
 const DICTIONARIES_SCHEMA = `CREATE TABLE IF NOT EXISTS zstd_dictionaries (
@@ -58,6 +59,7 @@ export function loadZstd(db: Database.Database, extension: string | null = ZSTD_
       console.warn(`bistand: the zstd extension did not load (${reason}); new event stores are written uncompressed, a store with compressed events cannot be opened`);
     }
     db.function('zstd_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' || value === null ? value : 'zstd_text: cannot decompress: the zstd extension is not loaded'));
+    db.function('hash_text', { deterministic: true }, (value: unknown) => (Buffer.isBuffer(value) ? value.toString('hex') : (value as string | null)));
     return { loaded: false, reason };
   }
 }
