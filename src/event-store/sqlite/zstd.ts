@@ -39,6 +39,8 @@ const DICTIONARIES_SCHEMA = `CREATE TABLE IF NOT EXISTS zstd_dictionaries (
 export type ZstdLoad = { readonly loaded: true } | { readonly loaded: false; readonly reason: string };
 
 let warned = false;
+/** The shipped dictionary's bytes, read and checked once per process. */
+let shipped: Buffer | null = null;
 
 /**
  * Loads the zstd functions into a connection that reads or writes `events`. When that fails, says
@@ -85,9 +87,13 @@ export function prepareZstdFile(db: Database.Database, path: string, load: ZstdL
   if (!hasTable) db.exec(DICTIONARIES_SCHEMA);
   const stored = db.prepare<[number], string>('SELECT sha256 FROM zstd_dictionaries WHERE id = ?').pluck();
   if (stored.get(id) === undefined) {
-    const dict = readFileSync(EVENTS_DICTIONARY.path);
-    const actual = createHash('sha256').update(dict).digest('hex');
-    if (actual !== sha256) throw new Error(`the zstd dictionary ${EVENTS_DICTIONARY.path} is not the one this code was made with (sha256 ${actual}, expected ${sha256})`);
+    if (!shipped) {
+      const dict = readFileSync(EVENTS_DICTIONARY.path);
+      const actual = createHash('sha256').update(dict).digest('hex');
+      if (actual !== sha256) throw new Error(`the zstd dictionary ${EVENTS_DICTIONARY.path} is not the one this code was made with (sha256 ${actual}, expected ${sha256})`);
+      shipped = dict;
+    }
+    const dict = shipped;
     // OR IGNORE: another process opening the same new file may have put it there meanwhile.
     db.prepare('INSERT OR IGNORE INTO zstd_dictionaries (id, dict, sha256, created_at) VALUES (?, ?, ?, ?)').run(id, dict, sha256, new Date().toISOString());
   }
