@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import type { ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
+import { loadZstd } from '../event-store/sqlite/zstd.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { caseLoader, type CaseFold, type Row } from './case-fold.js';
 import { FoldCache, ownerOf, shareOf } from './fold-cache.js';
@@ -31,6 +32,7 @@ function main(): void {
     return p.fold;
   });
   const log = new Database(data.logPath, { readonly: true, fileMustExist: true });
+  loadZstd(log);
   const read = log.prepare<[{ from: number; types: string; limit: number }], ProjectionRow>(data.sql).raw();
   let readDb: Database.Database | null = null;
   const loaders: Array<(caseId: string) => Row[][]> = [];

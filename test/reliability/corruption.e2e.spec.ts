@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, trunc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { loadZstd } from '../../src/event-store/sqlite/zstd.js';
 import { stockholmDay } from '../../src/shared/clock.js';
 import { monthOf } from '../../src/shared/dates.js';
 import { UpcasterRegistry } from '../../src/event-store/upcasters.js';
@@ -75,7 +76,8 @@ describe('corruption: found, named, and refused', () => {
     }
     // Someone changes the claimed rent in Anna's application, straight in the file.
     const db = new Database(join(dir, 'events.sqlite'));
-    const changed = db.prepare("UPDATE events SET data = replace(data, '650000', '950000') WHERE stream = ? AND version = 2").run(`case-${anna}`);
+    loadZstd(db);
+    const changed = db.prepare("UPDATE events SET data = replace(zstd_text(data), '650000', '950000') WHERE stream = ? AND version = 2").run(`case-${anna}`);
     db.close();
     expect(changed.changes).toBe(1);
   }, 120_000);

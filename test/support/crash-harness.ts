@@ -12,6 +12,7 @@ import { verifyAll } from '../../src/cli/verify.js';
 import { registerUpcasters } from '../../src/event-store/upcaster-registrations.js';
 import { UpcasterRegistry } from '../../src/event-store/upcasters.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { loadZstd } from '../../src/event-store/sqlite/zstd.js';
 import { openReadDb } from '../../src/platform/read-db.js';
 import { ALL_PROJECTIONS } from '../../src/read-models/all-projections.js';
 import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
@@ -255,7 +256,8 @@ export async function runCrashes(options: CrashRunOptions): Promise<CrashRunResu
 
   // ——— the checks, on the files ———
   const db = new Database(paths.SQLITE_PATH, { readonly: true });
-  const rows = db.prepare('SELECT position, stream, version, id, type, data, metadata FROM events ORDER BY position').all() as Array<{ position: number; stream: string; version: number; id: string; type: string; data: string; metadata: string }>;
+  loadZstd(db);
+  const rows = db.prepare('SELECT position, stream, version, id, type, zstd_text(data) AS data, zstd_text(metadata) AS metadata FROM events ORDER BY position').all() as Array<{ position: number; stream: string; version: number; id: string; type: string; data: string; metadata: string }>;
   const streamCount = (db.prepare('SELECT COUNT(*) AS n FROM streams').get() as { n: number }).n;
   db.close();
   const byId = new Map(rows.map((r) => [r.id, r]));

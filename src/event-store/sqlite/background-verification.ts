@@ -16,6 +16,8 @@ export interface BackgroundVerificationOptions {
 
 export interface VerificationWorkerData {
   readonly path: string;
+  /** Loaded into the thread's connection (zstd.ts). */
+  readonly zstdExtension: string | null;
   readonly batchSize: number;
   readonly fileCheck: boolean;
 }
@@ -54,6 +56,7 @@ export class BackgroundVerification {
     private readonly path: string,
     private readonly sink: VerificationSink,
     private readonly options: BackgroundVerificationOptions = {},
+    private readonly zstdExtension: string | null = null,
   ) {
     this.firstPass = this.run();
   }
@@ -66,7 +69,7 @@ export class BackgroundVerification {
     return new Promise<void>((resolve) => {
       let worker: Worker;
       try {
-        worker = startWorker({ path: this.path, batchSize: this.options.batchSize ?? 5000, fileCheck });
+        worker = startWorker({ path: this.path, zstdExtension: this.zstdExtension, batchSize: this.options.batchSize ?? 5000, fileCheck });
       } catch (error) {
         this.sink.chainScan('failed', { error: `the verification thread could not start: ${(error as Error).message}` });
         this.options.log?.error(`background verification could not start: ${(error as Error).message}; streams are verified when read`);

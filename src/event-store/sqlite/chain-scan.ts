@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { linkProblem } from '../chain.js';
 import type { ChainVerification } from '../event-store.port.js';
 import type { EventRow } from './sqlite-event-store.js';
+import { EVENT_COLUMNS } from './zstd.js';
 
 export interface ScanProgress {
   /** The last global position looked at. */
@@ -45,7 +46,7 @@ export function scanChains(db: Database.Database, options: ScanOptions = {}): Sc
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const batchSize = options.batchSize ?? 5000;
   const target = (db.prepare('SELECT MAX(position) AS p FROM events').get() as { p: number | null }).p ?? 0;
-  const read = db.prepare<[number, number, number], EventRow>('SELECT position, stream, version, id, type, schema_version, data, metadata, prev_hash, hash FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
+  const read = db.prepare<[number, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`);
   const heads = new Map<string, Head>();
   const broken = new Map<string, ChainVerification>();
   const breakStream = (stream: string, version: number, id: string, reason: string, events: number) => {
@@ -92,7 +93,7 @@ export function scanChains(db: Database.Database, options: ScanOptions = {}): Sc
   // Each stream's head row against its last event: a stream cut short at its end, or events whose
   // head was never written (a partial write), show here and nowhere else.
   const headRows = db.prepare<[], { stream: string; version: number; last_hash: string | null }>('SELECT stream, version, last_hash FROM streams');
-  const eventAt = db.prepare<[string, number], { position: number; hash: string }>('SELECT position, hash FROM events WHERE stream = ? AND version = ?');
+  const eventAt = db.prepare<[string, number], { position: number; hash: string }>('SELECT position, hash_text(hash) AS hash FROM events WHERE stream = ? AND version = ?');
   const firstOf = db.prepare<[string], { position: number; id: string }>('SELECT position, id FROM events WHERE stream = ? ORDER BY version LIMIT 1');
   const withHead = new Set<string>();
   for (const h of headRows.iterate()) {

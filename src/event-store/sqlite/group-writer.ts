@@ -86,15 +86,23 @@ export class GroupWriter<E extends { readonly id: string; readonly type: string;
   /** How long the last group's COMMIT took (WAL write and fsync), in ms. */
   lastCommitMs = 0;
 
+  /**
+   * `dictionaryId`: data and metadata packed with that zstd dictionary of the file, and hashes
+   * stored as their 32 bytes (zstd.ts); null: all stored as text.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly codec: EventCodec<E>,
+    dictionaryId: number | null = null,
   ) {
+    const packed = dictionaryId !== null;
+    const value = packed ? `zstd_pack(${Math.trunc(dictionaryId)}, ?)` : '?';
+    const hash = packed ? 'unhex(?)' : '?';
     this.stmt = {
       streamHead: db.prepare<[string], { version: number; last_hash: string | null }>('SELECT version, last_hash FROM streams WHERE stream = ?'),
       upsertHead: db.prepare('INSERT INTO streams (stream, version, last_hash) VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash'),
-      insert: db.prepare('INSERT INTO events (stream, version, id, type, schema_version, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      byId: db.prepare<[string], { position: number; stream: string; version: number; hash: string }>('SELECT position, stream, version, hash FROM events WHERE id = ?'),
+      insert: db.prepare(`INSERT INTO events (stream, version, id, type, schema_version, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ${value}, ${value}, ${hash}, ${hash})`),
+      byId: db.prepare<[string], { position: number; stream: string; version: number; hash: string }>('SELECT position, stream, version, hash_text(hash) AS hash FROM events WHERE id = ?'),
       // Prepared once: a group runs one savepoint per caller, so parsing them per append shows up.
       savepoint: db.prepare('SAVEPOINT one_append'),
       release: db.prepare('RELEASE one_append'),

@@ -9,6 +9,7 @@ import { UpcasterRegistry } from '../upcasters.js';
 import { scanChains } from './chain-scan.js';
 import { sqliteFileProblem } from './file-check.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { loadZstd } from './zstd.js';
 
 const ev = (type: string, data: unknown = {}): NewEvent => ({
   id: randomUUID(),
@@ -38,9 +39,10 @@ describe('what the SQLite store can vouch for', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Another connection, as someone editing the file behind the service's back. */
+  /** Another connection, as someone editing the file behind the service's back (data and metadata are packed: zstd_text reads them). */
   const behindTheBack = (sql: string, ...params: unknown[]) => {
     const db = new Database(path);
+    loadZstd(db);
     db.prepare(sql).run(...params);
     db.close();
   };
@@ -49,7 +51,7 @@ describe('what the SQLite store can vouch for', () => {
   const fresh = () => new SqliteEventStore(path, new UpcasterRegistry());
 
   it('verifies a stream when it is read for a command, and refuses it from then on', async () => {
-    behindTheBack("UPDATE events SET data = replace(data, '2026-12', '2026-11') WHERE stream = 'case-b' AND version = 2");
+    behindTheBack("UPDATE events SET data = replace(zstd_text(data), '2026-12', '2026-11') WHERE stream = 'case-b' AND version = 2");
     const s = fresh();
     try {
       await expect(s.readStream('case-a', { verify: true })).resolves.toHaveLength(3);
@@ -90,6 +92,7 @@ describe('what the SQLite store can vouch for', () => {
       expect(await auditor.verifyStream('case-a')).toMatchObject({ ok: false, firstBroken: { version: 3 } });
       await auditor.close();
       const db = new Database(path, { readonly: true });
+      loadZstd(db);
       expect(scanChains(db).broken.map((b) => [b.stream, b.firstBroken?.version])).toEqual([['case-a', 3]]);
       db.close();
     } finally {
@@ -110,9 +113,10 @@ describe('what the SQLite store can vouch for', () => {
   });
 
   it('the log scan (verify, and the background pass) finds every broken stream in one pass', () => {
-    behindTheBack("UPDATE events SET metadata = replace(metadata, 'hl-anna', 'hl-eve') WHERE stream = 'case-a' AND version = 1");
+    behindTheBack("UPDATE events SET metadata = replace(zstd_text(metadata), 'hl-anna', 'hl-eve') WHERE stream = 'case-a' AND version = 1");
     behindTheBack("DELETE FROM events WHERE stream = 'case-c' AND version = 3");
     const db = new Database(path, { readonly: true });
+    loadZstd(db);
     const result = scanChains(db);
     db.close();
     expect(result.events).toBe(8);

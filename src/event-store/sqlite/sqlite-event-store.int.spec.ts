@@ -20,7 +20,7 @@ eventStoreContract('sqlite', async (upcasters) => {
       return store;
     },
     tamper: async (stream, version) => {
-      store.rawDatabase().prepare("UPDATE events SET data = replace(data, '2026-12', '2026-11') WHERE stream = ? AND version = ?").run(stream, version);
+      store.rawDatabase().prepare("UPDATE events SET data = replace(zstd_text(data), '2026-12', '2026-11') WHERE stream = ? AND version = ?").run(stream, version);
     },
     cleanup: async () => {
       await store.close();

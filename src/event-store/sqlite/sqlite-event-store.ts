@@ -29,11 +29,11 @@ import { fromWireError, GroupWriter, objectCodec, toWireEvent, type AppendOutcom
 import { WriterThread, type WriterResponse } from './writer-thread.js';
 import { Checkpointer } from './checkpointer.js';
 import { PollingSubscription } from './polling-subscription.js';
+import { EVENT_COLUMNS, loadZstd, prepareZstdFile, ZSTD_EXTENSION } from './zstd.js';
 
-/** An `events` row as stored (shared with the chain scan). */
 /** readForProjections' query (raw rows: position, stream, version, type, schema_version, data or null when the type is not asked for). */
 export const READ_FOR_PROJECTIONS_SQL = `SELECT position, stream, version, type, schema_version,
-     CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN data END
+     CASE WHEN @types IS NULL OR type IN (SELECT value FROM json_each(@types)) THEN zstd_text(data) END
    FROM events WHERE position > @from ORDER BY position LIMIT @limit`;
 export type ProjectionRow = [position: number, stream: string, version: number, type: string, schemaVersion: number, data: string | null];
 export interface ProjectionSource {
@@ -41,6 +41,7 @@ export interface ProjectionSource {
   readonly currentVersions: Readonly<Record<string, number>>;
 }
 
+/** An `events` row as read (shared with the chain scan; EVENT_COLUMNS). */
 export interface EventRow {
   position: number;
   stream: string;
@@ -55,7 +56,7 @@ export interface EventRow {
 }
 
 /** A row of one stream, raw (`readStream`): the stream is the one asked for. */
-const STREAM_ROW_COLUMNS = 'position, version, id, type, schema_version, data, metadata, prev_hash, hash';
+const STREAM_ROW_COLUMNS = 'position, version, id, type, schema_version, zstd_text(data), zstd_text(metadata), hash_text(prev_hash), hash_text(hash)';
 type StreamRow = [position: number, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, prevHash: string | null, hash: string];
 
 interface PendingAppend {
@@ -86,6 +87,11 @@ export interface SqliteEventStoreOptions {
    * writer's automatic checkpoint raised to a backstop; `inline`: SQLite's default, inside COMMIT.
    */
   readonly checkpoints?: 'thread' | 'inline';
+  /**
+   * The zstd extension (zstd.ts; default native/build/bistand-zstd.so). Null, or one that does not
+   * load: new rows are stored as text, and a file with compressed rows is refused at open.
+   */
+  readonly zstdExtension?: string | null;
 }
 
 /** The writer's own automatic checkpoint when a thread checkpoints: ≈ 80 MB of WAL, a backstop only. */
@@ -142,6 +148,9 @@ export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   /** Where the group's transaction runs (see SqliteEventStoreOptions.writer). */
   readonly writer: 'worker' | 'inline';
+  /** The zstd dictionary new rows' data and metadata are packed with; null: stored as text. */
+  readonly dictionaryId: number | null;
+  private readonly zstdExtension: string | null;
   private readonly db: Database.Database;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
@@ -194,6 +203,15 @@ export class SqliteEventStore implements EventStore {
     // indexes and the streams table each command touches no longer come from the OS one page at a time.
     if (path !== ':memory:') this.db.pragma(`cache_size = ${-64 * 1024}`);
     this.db.exec(SCHEMA);
+    const zstdExtension = options.zstdExtension === undefined ? ZSTD_EXTENSION : options.zstdExtension;
+    const zstd = loadZstd(this.db, zstdExtension);
+    this.zstdExtension = zstd.loaded ? zstdExtension : null;
+    try {
+      this.dictionaryId = prepareZstdFile(this.db, path, zstd);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.checkpointsInThread = path !== ':memory:' && options.checkpoints !== 'inline';
     if (this.checkpointsInThread) this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     this.maxGroupSize = options.maxGroupSize ?? 512;
@@ -201,20 +219,20 @@ export class SqliteEventStore implements EventStore {
     this.verifiedHeadsCacheSize = options.verifiedHeadsCacheSize ?? 20_000;
     const inline = path === ':memory:' || options.writer !== 'worker';
     this.writer = inline ? 'inline' : 'worker';
-    this.inlineWriter = inline ? new GroupWriter(this.db, objectCodec) : null;
-    this.writerThread = inline ? null : new WriterThread(path);
+    this.inlineWriter = inline ? new GroupWriter(this.db, objectCodec, this.dictionaryId) : null;
+    this.writerThread = inline ? null : new WriterThread(path, { extension: this.zstdExtension, dictionaryId: this.dictionaryId });
     this.stmt = {
       streamHead: this.db.prepare<[string], { version: number; last_hash: string | null }>('SELECT version, last_hash FROM streams WHERE stream = ?'),
-      hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash FROM events WHERE stream = ? AND version = ?'),
+      hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash_text(hash) AS hash FROM events WHERE stream = ? AND version = ?'),
       // Raw rows without the stream (the caller knows it): a 5-year case is ≈ 500 rows, and row
       // objects and a copy of the stream name each were ≈ 30 % of reading it (bench/timeline-log.ts).
       readStream: this.db.prepare<[string, number, number], StreamRow>(`SELECT ${STREAM_ROW_COLUMNS} FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version`).raw(),
-      readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
       // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
       readForProjections: this.db.prepare<[{ from: number; types: string | null; limit: number }], ProjectionRow>(READ_FOR_PROJECTIONS_SQL).raw(),
-      byPosition: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?'),
-      metadataAt: this.db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(),
+      byPosition: this.db.prepare<[number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position = ?`),
+      metadataAt: this.db.prepare<[number], string>('SELECT zstd_text(metadata) FROM events WHERE position = ?').pluck(),
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
@@ -635,7 +653,7 @@ export class SqliteEventStore implements EventStore {
       this.chainsState = { state: 'on_read', verifiedThrough: this.verifiedThrough };
       return Promise.resolve();
     }
-    if (!this.background) this.background = new BackgroundVerification(this.path, this, options);
+    if (!this.background) this.background = new BackgroundVerification(this.path, this, options, this.zstdExtension);
     return this.background.firstPass;
   }
 

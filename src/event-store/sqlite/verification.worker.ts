@@ -7,14 +7,16 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanChains } from './chain-scan.js';
 import type { VerificationMessage, VerificationWorkerData } from './background-verification.js';
+import { loadZstd } from './zstd.js';
 
-const { path, batchSize, fileCheck } = workerData as VerificationWorkerData;
+const { path, zstdExtension, batchSize, fileCheck } = workerData as VerificationWorkerData;
 const post = (m: VerificationMessage) => parentPort!.postMessage(m);
 
 let db: Database.Database | null = null;
 try {
   db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  loadZstd(db, zstdExtension);
   if (fileCheck) {
     const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');

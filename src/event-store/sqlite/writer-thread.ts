@@ -4,6 +4,9 @@ import { startWorkerThread } from '../../shared/worker-thread.js';
 
 export interface WriterWorkerData {
   readonly path: string;
+  /** The zstd extension to load and the dictionary to pack with (null: rows as text); see zstd.ts. */
+  readonly zstdExtension: string | null;
+  readonly dictionaryId: number | null;
   /** Written by the thread after each COMMIT: [0] the last group's seq (Int32), [1] when (Float64, ms since the epoch). */
   readonly done: SharedArrayBuffer;
 }
@@ -35,7 +38,10 @@ export class WriterThread {
   private readonly doneAt: Float64Array;
   private readonly shared: SharedArrayBuffer;
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly zstd: { readonly extension: string | null; readonly dictionaryId: number | null },
+  ) {
     this.shared = new SharedArrayBuffer(16);
     this.doneSeq = new Int32Array(this.shared, 0, 1);
     this.doneAt = new Float64Array(this.shared, 8, 1);
@@ -81,7 +87,7 @@ export class WriterThread {
   }
 
   private start(): Worker {
-    const worker = startWorker({ path: this.path, done: this.shared });
+    const worker = startWorker({ path: this.path, zstdExtension: this.zstd.extension, dictionaryId: this.zstd.dictionaryId, done: this.shared });
     this.worker = worker;
     worker.on('message', (m: WriterResponse) => {
       const w = this.waiting[0];

@@ -8,8 +8,9 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeGroup, GroupWriter, jsonCodec, toWireError, type AppendOutcome, type WireError, type WireEvent } from './group-writer.js';
 import { nowMs, type WriterRequest, type WriterResponse, type WriterWorkerData } from './writer-thread.js';
+import { loadZstd } from './zstd.js';
 
-const { path, done } = workerData as WriterWorkerData;
+const { path, zstdExtension, dictionaryId, done } = workerData as WriterWorkerData;
 const doneSeq = new Int32Array(done, 0, 1);
 const doneAt = new Float64Array(done, 8, 1);
 const port = parentPort!;
@@ -21,7 +22,9 @@ try {
   db = new Database(path, { fileMustExist: true });
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  writer = new GroupWriter(db, jsonCodec);
+  const zstd = loadZstd(db, zstdExtension);
+  if (!zstd.loaded && dictionaryId !== null) throw new Error(`the writer thread cannot pack events: ${zstd.reason}`);
+  writer = new GroupWriter(db, jsonCodec, dictionaryId);
 } catch (error) {
   // Answered to every group (a damaged file's code comes along, so the store refuses from then on).
   openError = toWireError(error);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { caseStream } from '../../cases/case-state.js';
 import { ChainBrokenError, type NewEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { loadZstd } from '../../event-store/sqlite/zstd.js';
 import { openReadDb } from '../../platform/read-db.js';
 import { dropStoredTimeline } from './timeline.module.js';
 import { readTimeline, RenderedTimelines, renderedTimelines } from './timeline.reader.js';
@@ -41,7 +42,8 @@ describe('the timeline read from the case stream through the SQLite store', () =
   async function tamperAndReopen(): Promise<void> {
     await store.close();
     const db = new Database(path);
-    expect(db.prepare("UPDATE events SET data = replace(data, '650000', '950000') WHERE stream = ? AND version = 2").run(caseStream(caseId)).changes).toBe(1);
+    loadZstd(db);
+    expect(db.prepare("UPDATE events SET data = replace(zstd_text(data), '650000', '950000') WHERE stream = ? AND version = 2").run(caseStream(caseId)).changes).toBe(1);
     db.close();
     store = new SqliteEventStore(path);
   }
