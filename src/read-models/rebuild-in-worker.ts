@@ -3,7 +3,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { READ_FOR_PROJECTIONS_SQL, type ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
-import { caseLoader, dropIndexes, indexDdl, KeyOrderWriter, type CaseFold } from './case-fold.js';
+import { buildIndexes, caseLoader, dropIndexes, KeyOrderWriter, type CaseFold } from './case-fold.js';
 import { FoldCache, type FoldOps } from './fold-cache.js';
 import type { Projection } from './projection.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
@@ -252,7 +252,7 @@ export async function rebuildInWorker(
     }
     evictions += mine.evictions;
     flush();
-    for (const p of chosen) for (const ix of indexDdl(p.fold.tables)) db.exec(ix);
+    buildIndexes(db, chosen.flatMap((p) => p.fold.tables));
     return { events, lastPosition, evictions, workers: workers.length };
   } finally {
     for (const x of workers) {
