@@ -171,8 +171,6 @@ interface Statements {
   load(caseId: string): Row[][];
   /** Writes the difference between a case's stored rows and its new rows. */
   write(before: readonly Row[][], after: readonly Row[][]): void;
-  /** Writes changes computed elsewhere (a rebuild worker's diffs), per table. */
-  run(ops: readonly TableOps[]): void;
 }
 
 /** A table's changes: rows to insert or replace, and keys (leading key cells) of rows to delete. */
@@ -236,10 +234,6 @@ export const dropIndexes = (db: Database.Database, tables: readonly CaseTable[])
   for (const ix of indexDdl(tables)) db.exec(`DROP INDEX IF EXISTS ${indexName(ix)}`);
 };
 
-export function caseStatements(db: Database.Database, tables: readonly CaseTable[]): Statements {
-  return prepare(db, tables);
-}
-
 /**
  * Row changes of many cases gathered and written in key order: inserts land side by side in each
  * table's B-tree instead of all over it (a rebuild writes cases as they leave its cache, in no
@@ -251,8 +245,7 @@ export class KeyOrderWriter {
 
   constructor(db: Database.Database, tables: readonly CaseTable[]) {
     this.per = tables.map((t) => ({
-      upsert: db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`),
-      remove: db.prepare(`DELETE FROM ${t.name} WHERE ${t.columns.slice(0, t.keyColumns).map((c) => `${c} = ?`).join(' AND ')}`),
+      ...rowStatements(db, t),
       n: t.keyColumns,
       keys: [],
       rows: [],
@@ -260,7 +253,7 @@ export class KeyOrderWriter {
     }));
   }
 
-  /** A batch's changes (per table), in the order `Statements.run` applies them: deletes, then upserts. */
+  /** A batch's changes (per table), in the order `prepare`'s writes apply them: deletes, then upserts. */
   add(ops: readonly TableOps[]): void {
     for (let i = 0; i < this.per.length; i++) {
       const t = this.per[i]!;
@@ -291,11 +284,16 @@ export class KeyOrderWriter {
   }
 }
 
-function prepare(db: Database.Database, tables: readonly CaseTable[]): Statements {
-  const per = tables.map((t) => ({
+/** A table's row writes: insert or replace a whole row, delete by its key cells. */
+function rowStatements(db: Database.Database, t: CaseTable): { upsert: Database.Statement; remove: Database.Statement } {
+  return {
     upsert: db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`),
     remove: db.prepare(`DELETE FROM ${t.name} WHERE ${t.columns.slice(0, t.keyColumns).map((c) => `${c} = ?`).join(' AND ')}`),
-  }));
+  };
+}
+
+function prepare(db: Database.Database, tables: readonly CaseTable[]): Statements {
+  const per = tables.map((t) => rowStatements(db, t));
   const run = (ops: readonly TableOps[]) => {
     for (let i = 0; i < per.length; i++) {
       const { up, del } = ops[i]!;
@@ -311,7 +309,6 @@ function prepare(db: Database.Database, tables: readonly CaseTable[]): Statement
       diffRows(tables, before, after, ops);
       run(ops);
     },
-    run,
   };
 }
 

@@ -265,4 +265,3 @@ export async function rebuildInWorker(
 function startWorker(data: RebuildWorkerData, transfer: MessagePort[]): Worker {
   return startWorkerThread(import.meta.url, 'rebuild.worker', { workerData: data, transferList: transfer });
 }
-

@@ -29,7 +29,7 @@ import { fromWireError, GroupWriter, objectCodec, toWireEvent, type AppendOutcom
 import { WriterThread, type WriterResponse } from './writer-thread.js';
 import { Checkpointer } from './checkpointer.js';
 import { PollingSubscription } from './polling-subscription.js';
-import { EVENT_COLUMNS, loadZstd, prepareZstdFile, ZSTD_EXTENSION } from './zstd.js';
+import { EVENT_COLUMNS, loadZstd, prepareZstdFile, STREAM_ROW_COLUMNS, ZSTD_EXTENSION } from './zstd.js';
 
 /** readForProjections' query (raw rows: position, stream, version, type, schema_version, data or null when the type is not asked for). */
 export const READ_FOR_PROJECTIONS_SQL = `SELECT position, stream, version, type, schema_version,
@@ -55,8 +55,7 @@ export interface EventRow {
   hash: string;
 }
 
-/** A row of one stream, raw (`readStream`): the stream is the one asked for. */
-const STREAM_ROW_COLUMNS = 'position, version, id, type, schema_version, zstd_text(data), zstd_text(metadata), hash_text(prev_hash), hash_text(hash)';
+/** A row of one stream, raw (`readStream`, STREAM_ROW_COLUMNS): the stream is the one asked for. */
 type StreamRow = [position: number, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, prevHash: string | null, hash: string];
 
 interface PendingAppend {
