@@ -112,6 +112,25 @@ describe('what the SQLite store can vouch for', () => {
     await expect(store.readStream('case-b', { verify: true })).rejects.toBeInstanceOf(ChainBrokenError);
   });
 
+  it('a stream verified earlier whose last hash and head row were both rewritten is hashed whole again and refused where it changed', async () => {
+    // Given a stream this process has verified up to version 3 (a read then leaves those rows' prev_hash out)
+    await store.readStream('case-a', { verify: true });
+    // When its last event's hash, and the head row with it, are replaced behind the store's back
+    behindTheBack("UPDATE events SET hash = randomblob(32) WHERE stream = 'case-a' AND version = 3");
+    behindTheBack("UPDATE streams SET last_hash = (SELECT hash_text(hash) FROM events WHERE stream = 'case-a' AND version = 3) WHERE stream = 'case-a'");
+    // Then the rows are no longer vouched for: read again whole, every link hashed, the break is at version 3
+    const seen: number[] = [];
+    await expect(store.forEachVerified('case-a', (e) => seen.push(e.version))).rejects.toMatchObject({
+      verification: { firstBroken: { version: 3, reason: expect.stringMatching(/^content changed/) } },
+    });
+    expect(seen).toEqual([]);
+    // And a stream still as verified reads with every event's prevHash, as stored
+    const b = await store.readStream('case-b', { verify: true });
+    const again: Array<string | null> = [];
+    await store.forEachVerified('case-b', (e) => again.push(e.prevHash));
+    expect(again).toEqual([null, b[0]!.hash, b[1]!.hash]);
+  });
+
   it('the log scan (verify, and the background pass) finds every broken stream in one pass', () => {
     behindTheBack("UPDATE events SET metadata = replace(zstd_text(metadata), 'hl-anna', 'hl-eve') WHERE stream = 'case-a' AND version = 1");
     behindTheBack("DELETE FROM events WHERE stream = 'case-c' AND version = 3");

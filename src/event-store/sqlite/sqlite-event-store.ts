@@ -55,8 +55,37 @@ export interface EventRow {
   hash: string;
 }
 
-/** A row of one stream, raw (`readStream`, STREAM_ROW_COLUMNS): the stream is the one asked for. */
+/**
+ * A row of one stream, raw (`readStream`, STREAM_ROW_COLUMNS): the stream is the one asked for;
+ * prevHash is null for version 1, and for a row the read was told is vouched for (see Vouched).
+ */
 type StreamRow = [position: number, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, prevHash: string | null, hash: string];
+
+/**
+ * The rows a stream read may leave prev_hash out of: those the store vouches for before reading
+ * (a complete background pass covered them, or this process verified the stream up to a version).
+ * Whether they are vouched for still is decided on the rows read (trustedPrefix); when one is not,
+ * the stream is read again whole (`leftOutBeyond`).
+ */
+interface Vouched {
+  readonly through: number;
+  readonly version: number;
+}
+const NOTHING_VOUCHED: Vouched = { through: 0, version: 0 };
+
+/** Whether a row past the trusted prefix had its prev_hash left out. */
+function leftOutBeyond(rows: readonly StreamRow[], trusted: number, vouched: Vouched): boolean {
+  for (let i = trusted; i < rows.length; i++) if (rows[i]![0] <= vouched.through || rows[i]![1] <= vouched.version) return true;
+  return false;
+}
+
+interface StreamRead {
+  stream: string;
+  from: number;
+  to: number;
+  vouchedThrough: number;
+  vouchedVersion: number;
+}
 
 interface PendingAppend {
   stream: string;
@@ -171,9 +200,9 @@ export class SqliteEventStore implements EventStore {
   /** What a COMMIT in the writer thread has cost lately (ms, moving average): its WAL write and fsync. */
   private commitMs = 1;
   /** A stream's rows and its head row, in one read transaction (one snapshot). */
-  private readonly readWithHead: (stream: string) => { rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined };
+  private readonly readWithHead: (stream: string, vouched: Vouched) => { rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined };
   /** The hash stored at a version, the rows after it and the head row, in one read transaction. */
-  private readonly readAfter: (stream: string, version: number) => { anchor: string | undefined; rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined };
+  private readonly readAfter: (stream: string, version: number, vouched: Vouched) => { anchor: string | undefined; rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined };
   // ——— what the store can vouch for ———
   /** Set once the file is known damaged: from then on nothing is read or written. */
   private damage: string | null = null;
@@ -225,7 +254,7 @@ export class SqliteEventStore implements EventStore {
       hashAt: this.db.prepare<[string, number], { hash: string }>('SELECT hash_text(hash) AS hash FROM events WHERE stream = ? AND version = ?'),
       // Raw rows without the stream (the caller knows it): a 5-year case is ≈ 500 rows, and row
       // objects and a copy of the stream name each were ≈ 30 % of reading it (bench/timeline-log.ts).
-      readStream: this.db.prepare<[string, number, number], StreamRow>(`SELECT ${STREAM_ROW_COLUMNS} FROM events WHERE stream = ? AND version >= ? AND version <= ? ORDER BY version`).raw(),
+      readStream: this.db.prepare<[StreamRead], StreamRow>(`SELECT ${STREAM_ROW_COLUMNS} FROM events WHERE stream = @stream AND version >= @from AND version <= @to ORDER BY version`).raw(),
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
       // Rebuild read: no id or hashes, and no data for the types not asked for (most of the bytes
       // are in types no read model looks at, e.g. CalculationMade); raw rows, no row objects.
@@ -235,10 +264,12 @@ export class SqliteEventStore implements EventStore {
       lastPosition: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streams: this.db.prepare<[], { stream: string }>('SELECT stream FROM streams ORDER BY stream'),
     };
-    this.readWithHead = this.db.transaction((stream: string) => ({ rows: this.stmt.readStream.all(stream, 1, Number.MAX_SAFE_INTEGER), head: this.stmt.streamHead.get(stream) }));
-    this.readAfter = this.db.transaction((stream: string, version: number) => ({
+    const rowsOf = (stream: string, from: number, to: number, vouched: Vouched) =>
+      this.stmt.readStream.all({ stream, from, to, vouchedThrough: vouched.through, vouchedVersion: vouched.version });
+    this.readWithHead = this.db.transaction((stream: string, vouched: Vouched) => ({ rows: rowsOf(stream, 1, Number.MAX_SAFE_INTEGER, vouched), head: this.stmt.streamHead.get(stream) }));
+    this.readAfter = this.db.transaction((stream: string, version: number, vouched: Vouched) => ({
       anchor: this.stmt.hashAt.get(stream, version)?.hash,
-      rows: this.stmt.readStream.all(stream, version + 1, Number.MAX_SAFE_INTEGER),
+      rows: rowsOf(stream, version + 1, Number.MAX_SAFE_INTEGER, vouched),
       head: this.stmt.streamHead.get(stream),
     }));
   }
@@ -380,16 +411,18 @@ export class SqliteEventStore implements EventStore {
     if (refused) throw new ChainBrokenError(refused);
     const current = this.guard(() => this.stmt.streamHead.get(stream));
     if (current && current.version === since.version && current.last_hash === since.hash) return [];
-    const { anchor, rows, head } = this.guard(() => this.readAfter(stream, since.version));
+    const vouched = this.vouched(stream);
+    const { anchor, rows, head } = this.guard(() => this.readAfter(stream, since.version, vouched));
     if (anchor === undefined || anchor !== since.hash || rows.length === 0 || !head) return null;
-    const { events, unreadable } = parseRows(stream, rows);
-    if (unreadable) return null;
-    const n = events.length;
+    const n = rows.length;
     let trusted = 0;
     const cached = this.verifiedHeads.get(stream);
     const at = cached ? cached.version - since.version - 1 : -1;
-    if (cached && at >= 0 && at < n && events[at]!.version === cached.version && events[at]!.hash === cached.hash) trusted = at + 1;
-    while (trusted < n && events[trusted]!.globalPosition <= this.verifiedThrough && events[trusted]!.version === since.version + trusted + 1) trusted += 1;
+    if (cached && at >= 0 && at < n && rows[at]![1] === cached.version && rows[at]![8] === cached.hash) trusted = at + 1;
+    while (trusted < n && rows[trusted]![0] <= this.verifiedThrough && rows[trusted]![1] === since.version + trusted + 1) trusted += 1;
+    if (leftOutBeyond(rows, trusted, vouched)) return null;
+    const { events, unreadable } = parseRows(stream, rows, trusted, since.hash);
+    if (unreadable) return null;
     let prev = trusted > 0 ? events[trusted - 1]!.hash : since.hash;
     for (let i = trusted; i < n; i++) {
       const e = events[i]!;
@@ -428,8 +461,8 @@ export class SqliteEventStore implements EventStore {
    * in one read transaction, so another process appending meanwhile cannot look like a removal.
    */
   private readVerified(stream: string): RecordedEvent[] {
-    const { rows, head } = this.readRowsWithHead(stream);
-    return this.checkRows(stream, rows, head, this.trustedPrefix(stream, rows));
+    const { rows, head, trusted } = this.readRowsWithHead(stream);
+    return this.checkRows(stream, rows, head, trusted);
   }
 
   /**
@@ -438,18 +471,18 @@ export class SqliteEventStore implements EventStore {
    * so the reader's results, not the whole parsed stream, are what stays alive meanwhile.
    */
   async forEachVerified(stream: string, visit: (e: RecordedEvent) => void): Promise<number> {
-    const { rows, head } = this.readRowsWithHead(stream);
-    const trusted = this.trustedPrefix(stream, rows);
+    const { rows, head, trusted } = this.readRowsWithHead(stream);
     const last = rows[rows.length - 1];
     if (!last || trusted < rows.length || !head || head.version !== last[1] || head.last_hash !== last[8]) {
       const events = this.checkRows(stream, rows, head, trusted);
       for (const e of events) visit(this.upcasters.upcast(e));
       return events.length;
     }
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       let e: RecordedEvent;
       try {
-        e = fromStreamRow(stream, r);
+        e = fromStreamRow(stream, r, i === 0 ? null : rows[i - 1]![8]);
       } catch {
         this.brokenAt(stream, rows.length, r[1], r[2], UNREADABLE);
       }
@@ -459,12 +492,27 @@ export class SqliteEventStore implements EventStore {
     return rows.length;
   }
 
-  /** A stream's rows and head row in one read transaction (another process appending meanwhile cannot look like a removal). */
-  private readRowsWithHead(stream: string): { rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined } {
+  /**
+   * A stream's rows and head row in one read transaction (another process appending meanwhile
+   * cannot look like a removal), and how many leading rows are trusted (trustedPrefix). Those
+   * leading rows come without their prev_hash; when a row left without it is not trusted after
+   * all, the stream is read again whole.
+   */
+  private readRowsWithHead(stream: string): { rows: StreamRow[]; head: { version: number; last_hash: string | null } | undefined; trusted: number } {
     this.assertOpen();
     const refused = this.refused.get(stream);
     if (refused) throw new ChainBrokenError(refused);
-    return this.guard(() => this.readWithHead(stream));
+    const vouched = this.vouched(stream);
+    const read = this.guard(() => this.readWithHead(stream, vouched));
+    const trusted = this.trustedPrefix(stream, read.rows);
+    if (!leftOutBeyond(read.rows, trusted, vouched)) return { ...read, trusted };
+    const whole = this.guard(() => this.readWithHead(stream, NOTHING_VOUCHED));
+    return { ...whole, trusted: this.trustedPrefix(stream, whole.rows) };
+  }
+
+  /** What a read of the stream may leave prev_hash out of (see Vouched). */
+  private vouched(stream: string): Vouched {
+    return { through: this.verifiedThrough, version: this.verifiedHeads.get(stream)?.version ?? 0 };
   }
 
   /**
@@ -492,7 +540,7 @@ export class SqliteEventStore implements EventStore {
    */
   private checkRows(stream: string, rows: readonly StreamRow[], head: { version: number; last_hash: string | null } | undefined, trusted: number): RecordedEvent[] {
     const broken = (version: number, id: string, reason: string): never => this.brokenAt(stream, rows.length, version, id, reason);
-    const { events, unreadable } = parseRows(stream, rows);
+    const { events, unreadable } = parseRows(stream, rows, trusted);
     if (rows.length === 0) {
       if (head && head.version > 0) broken(head.version, '-', `the stream head says ${head.version} events but the stream has none (events removed?)`);
       return events;
@@ -529,7 +577,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
-    const rows = this.guard(() => this.stmt.readStream.all(stream, from, to));
+    const rows = this.guard(() => this.stmt.readStream.all({ stream, from, to, vouchedThrough: 0, vouchedVersion: 0 }));
     const events: RecordedEvent[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) events[i] = fromStreamRow(stream, rows[i]!);
     return events;
@@ -594,7 +642,7 @@ export class SqliteEventStore implements EventStore {
   /** Every link of the stream hashed again (nothing trusted), and its head row; a break is also refused. */
   async verifyStream(stream: string): Promise<ChainVerification> {
     this.assertOpen();
-    const { rows, head } = this.guard(() => this.readWithHead(stream));
+    const { rows, head } = this.guard(() => this.readWithHead(stream, NOTHING_VOUCHED));
     const { events: raw, unreadable } = parseRows(stream, rows);
     let result = verifyChain(stream, raw);
     // The links before an unreadable row hold: the break is there.
@@ -748,12 +796,17 @@ export class SqliteEventStore implements EventStore {
 
 const UNREADABLE = 'content changed: the stored data or metadata is not JSON';
 
-/** Rows as events, up to the first whose stored JSON does not parse (changed behind the store's back). */
-function parseRows(stream: string, rows: readonly StreamRow[]): { events: RecordedEvent[]; unreadable: StreamRow | null } {
+/**
+ * Rows as events, up to the first whose stored JSON does not parse (changed behind the store's
+ * back). The `trusted` leading rows were read without prev_hash: theirs is the hash before them
+ * (`firstPrev` for the first).
+ */
+function parseRows(stream: string, rows: readonly StreamRow[], trusted = 0, firstPrev: string | null = null): { events: RecordedEvent[]; unreadable: StreamRow | null } {
   const events: RecordedEvent[] = [];
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     try {
-      events.push(fromStreamRow(stream, r));
+      events.push(fromStreamRow(stream, r, i >= trusted ? r[7] : i === 0 ? firstPrev : rows[i - 1]![8]));
     } catch {
       return { events, unreadable: r };
     }
@@ -778,7 +831,7 @@ class StoredEvent implements ProjectionEvent {
   }
 }
 
-function fromStreamRow(stream: string, r: StreamRow): RecordedEvent {
+function fromStreamRow(stream: string, r: StreamRow, prevHash: string | null = r[7]): RecordedEvent {
   return {
     id: r[2],
     stream,
@@ -788,7 +841,7 @@ function fromStreamRow(stream: string, r: StreamRow): RecordedEvent {
     schemaVersion: r[4],
     data: JSON.parse(r[5]),
     metadata: JSON.parse(r[6]),
-    prevHash: r[7],
+    prevHash,
     hash: r[8],
   };
 }
