@@ -51,17 +51,19 @@ export async function readTimeline(store: EventStore, caseId: string, options: T
       const tail = await store.readStreamSince(stream, known.head);
       if (tail !== null) {
         const entries = tail.length === 0 ? known.entries : [...known.entries, ...timelineOf(tail)];
-        if (tail.length > 0) rendered.put(caseId, headOf(tail), entries);
+        if (tail.length > 0) rendered.put(caseId, headOf(tail[tail.length - 1]!), entries);
         return { chain: { ok: true, events: entries.length, check }, entries: asOfFilter(entries, options.asOf) };
       }
     }
     // After a full re-hash still the verified read: it also checks the rows it returns (and is
     // cheap once the stream was verified in this process). Each event is rendered as it is read,
     // so only the entries, not the whole parsed stream, are held meanwhile.
+    let last: RecordedEvent | undefined;
     await store.forEachVerified(stream, (e) => {
       entries.push(describeEvent(e));
-      head = typeof e.hash === 'string' ? { version: e.version, hash: e.hash } : null;
+      last = e;
     });
+    head = last ? headOf(last) : null;
   } catch (error) {
     if (!(error instanceof ChainBrokenError) || !options.showBrokenChain) throw error;
     rendered.delete(caseId);
@@ -79,8 +81,7 @@ export async function readTimeline(store: EventStore, caseId: string, options: T
   return { chain: { ok: true, events: entries.length, check }, entries: asOfFilter(entries, options.asOf) };
 }
 
-function headOf(events: readonly RecordedEvent[]): StreamHead | null {
-  const last = events[events.length - 1]!;
+function headOf(last: RecordedEvent): StreamHead | null {
   return typeof last.hash === 'string' ? { version: last.version, hash: last.hash } : null;
 }
 
