@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKommun } from '../demo/kommun-generator.js';
@@ -47,6 +47,7 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
   let smallCache: { events: number; evictions: number };
   let workerDbs: Database.Database[] = [];
   let inWorkers: Array<{ events: number; evictions: number; workers: number }> = [];
+  let portalOnlyDb: Database.Database;
   let events = 0;
 
   beforeAll(async () => {
@@ -83,10 +84,14 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
       workerDbs.push(db);
       inWorkers.push(await new ProjectionRunner(store, db, ALL_PROJECTIONS).rebuild(CASE_FOLDS.map((p) => p.name), undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000, workers }));
     }
+    // One fold without indexes: this thread fills all its tables, the worker none.
+    portalOnlyDb = openReadDb(join(dir, 'read-portal.sqlite'));
+    await new ProjectionRunner(store, portalOnlyDb, ALL_PROJECTIONS).rebuild(['portal'], undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000 });
   }, 180_000);
 
   afterAll(async () => {
     for (const db of workerDbs) db.close();
+    portalOnlyDb?.close();
     liveDb?.close();
     rebuiltDb?.close();
     smallCacheDb?.close();
@@ -126,5 +131,17 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
     const rebuilt = projection.dump!(workerDbs[workers - 1]!);
     expect(firstDifference(live, rebuilt)).toBeNull();
     expect(digest(rebuilt)).toBe(digest(live));
+  });
+
+  it('given rebuilds in fold workers, then the read DBs are WAL files again, with every index and no rebuild files left beside them', () => {
+    const indexes = (db: Database.Database) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    for (const db of [...workerDbs, portalOnlyDb]) expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    for (const db of workerDbs) expect(indexes(db)).toEqual(indexes(liveDb));
+    expect(readdirSync(dir).filter((f) => f.includes('-rebuild'))).toEqual([]);
+  });
+
+  it('given a rebuild of one fold without indexes in a fold worker, then it is identical to live', () => {
+    const portal = ALL_PROJECTIONS.find((p) => p.name === 'portal')!;
+    expect(digest(portal.dump!(portalOnlyDb))).toBe(digest(portal.dump!(liveDb)));
   });
 });
