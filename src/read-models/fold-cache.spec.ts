@@ -48,20 +48,20 @@ function setup() {
   const reader = new StashReader(stash.path, 1);
   const write = (ops: StashOps) => stash.add(ops);
   // What the rebuild's end does: the tables filled from the stash.
-  const finish = () => {
+  const finish = async () => {
     stash.flush();
     db.exec('BEGIN');
     reader.fill(db, [itemsFold], [0]);
     db.exec('COMMIT');
     reader.close();
-    stash.close();
+    await stash.close();
   };
   const rows = () => db.prepare('SELECT case_id, item_id FROM items ORDER BY 1, 2').raw().all();
   return { db, stash, write, finish, rows, load: (caseId: string) => reader.load(caseId) };
 }
 
 describe('a rebuild\'s fold cache', () => {
-  it('given a case that leaves the cache, comes back and leaves again in one batch, then a row it deleted the second time stays deleted', () => {
+  it('given a case that leaves the cache, comes back and leaves again in one batch, then a row it deleted the second time stays deleted', async () => {
     const { write, finish, rows, load } = setup();
     const cache = new FoldCache([itemsFold], 1, load, true);
     const ops = cache.emptyOps();
@@ -71,11 +71,11 @@ describe('a rebuild\'s fold cache', () => {
     cache.apply('b', ev('b', 'Added', 'z'), [0], ops, 1); // a leaves again: its record has no row
     for (const id of cache.remaining()) cache.finish(id, ops, 1);
     write(ops);
-    finish();
+    await finish();
     expect(rows()).toEqual([['b', 'y'], ['b', 'z']]);
   });
 
-  it('given cases read back from the stash after a commit, then the rows are those of folding every event in one go', () => {
+  it('given cases read back from the stash after a commit, then the rows are those of folding every event in one go', async () => {
     const { stash, write, finish, rows, load } = setup();
     const cache = new FoldCache([itemsFold], 2, load, true);
     const events: Array<[string, 'Added' | 'Removed', string]> = [];
@@ -94,14 +94,14 @@ describe('a rebuild\'s fold cache', () => {
     const ops = cache.emptyOps();
     for (const id of cache.remaining()) cache.finish(id, ops, seq + 1);
     write(ops);
-    finish();
+    await finish();
     const expected = new Map<string, string[]>();
     for (const [c, t, x] of events) expected.set(c, itemsFold.evolve(expected.get(c) ?? null, c, ev(c, t, x))!);
     expect(rows()).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([c, s]) => s.map((x) => [c, x])));
     expect(cache.evictions).toBeGreaterThan(50);
   });
 
-  it('given a rebuild\'s end, then its tables hold every case\'s last rows and the stash file is gone', () => {
+  it('given a rebuild\'s end, then its tables hold every case\'s last rows and the stash file is gone', async () => {
     const { db, stash, write, finish } = setup();
     const cache = new FoldCache([itemsFold], 1000, () => undefined, true);
     const ops = cache.emptyOps();
@@ -109,7 +109,7 @@ describe('a rebuild\'s fold cache', () => {
     cache.apply('b', ev('b', 'Added', 'b0'), [0], ops, 1);
     for (const id of ['x', 'b', 'q', 'a']) cache.finish(id, ops, 1);
     write(ops);
-    finish();
+    await finish();
     expect(db.prepare('SELECT case_id, item_id FROM items ORDER BY 1, 2').raw().all()).toEqual([['a', 'a1'], ['b', 'b0'], ['b', 'b1'], ['q', 'q1'], ['x', 'x1']]);
     expect(existsSync(stash.path)).toBe(false);
   });

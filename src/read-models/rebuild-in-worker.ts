@@ -123,6 +123,7 @@ export async function rebuildInWorker(
   const ownFills = folds.flatMap((_, i) => (workerFills.includes(i) ? [] : [i]));
   const fill = { folds: workerFills, path: `${db.name}-rebuild-fill`, start: new SharedArrayBuffer(4) };
   let filled = false;
+  let removing: Promise<void> | null = null;
   const types = options.types.filter((t) => folds.some((f) => f.eventTypes.has(t)));
   const inbox: Array<{ w: number; m: FromWorker }> = [];
   let wake: (() => void) | null = null;
@@ -282,6 +283,8 @@ export async function rebuildInWorker(
         const { m } = await next();
         if (m.kind === 'failed') throw new Error(`rebuild worker: ${m.error}`);
         if (m.kind !== 'filled') throw new Error(`the rebuild worker sent ${m.kind} instead of filled`);
+        reader.close();
+        removing = stash.close();
         copyFilled(db, fill.path, workerFills.flatMap((i) => folds[i]!.tables));
       }
     } finally {
@@ -295,8 +298,8 @@ export async function rebuildInWorker(
       x.channel.port1.close();
       await x.worker.terminate();
     }
-    reader.close();
-    stash.close();
+    if (reader.open) reader.close();
+    await (removing ?? stash.close());
     removeDbFiles(fill.path);
   }
 }

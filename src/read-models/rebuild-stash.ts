@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { CaseFold, Row } from './case-fold.js';
 import type { StashOps, StashRecord } from './fold-cache.js';
 
@@ -54,10 +55,15 @@ export class RebuildStash {
     this.db.exec('BEGIN');
   }
 
-  close(): void {
+  /**
+   * Closes the stash and removes its files, in the background: freeing a file of a few GB takes the
+   * kernel ≈ 1–2 s, which the writing thread spends on the copy meanwhile (the caller awaits it last).
+   */
+  close(): Promise<void> {
+    if (!this.db.open) return Promise.resolve();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.db.close();
-    removeDbFiles(this.path);
+    return Promise.all([this.path, `${this.path}-wal`, `${this.path}-shm`].map((f) => rm(f, { force: true }))).then(() => undefined);
   }
 }
 
@@ -106,6 +112,10 @@ export class StashReader {
       }
       last = chunk[chunk.length - 1]![0]!;
     }
+  }
+
+  get open(): boolean {
+    return this.db.open;
   }
 
   close(): void {

@@ -128,9 +128,10 @@ function main(): void {
     while (Atomics.load(start, 0) === 0) Atomics.wait(start, 0, 0, 1000);
     stash ??= new StashReader(data.stashPath, folds.length);
     fillTables(stash, folds, data.fill.folds, data.fill.path);
-    post({ kind: 'filled' });
   }
+  // Closed before saying so: the writer removes the stash next.
   (stash as StashReader | null)?.close();
+  if (index === 0 && data.fill.folds.length > 0) post({ kind: 'filled' });
 }
 
 /**
