@@ -273,7 +273,7 @@ export async function rebuildInWorker(
     // every page is written twice (the WAL, then the checkpoint). ATTACH and DETACH (copyFilled)
     // cannot run inside a transaction either: what is written is committed (the versions are not yet).
     db.exec('COMMIT');
-    const journal = String(db.pragma('journal_mode = DELETE', { simple: true })).toLowerCase();
+    const journal = switchJournal(db, 'DELETE');
     try {
       db.exec('BEGIN');
       reader.fill(db, folds, ownFills);
@@ -289,7 +289,7 @@ export async function rebuildInWorker(
       }
     } finally {
       if (db.inTransaction) db.exec('ROLLBACK');
-      if (journal === 'delete') db.pragma('journal_mode = WAL');
+      if (journal === 'delete') switchJournal(db, 'WAL');
       db.exec('BEGIN');
     }
     return { events, lastPosition, evictions, workers: workers.length };
@@ -301,6 +301,23 @@ export async function rebuildInWorker(
     if (reader.open) reader.close();
     await (removing ?? stash.close());
     removeDbFiles(fill.path);
+  }
+}
+
+/**
+ * Switches the read DB's journal mode if SQLite can have the file to itself (no other connection,
+ * e.g. a CLI rebuild beside the running service): else it stays as it is, at once (no busy wait).
+ * Returns the mode in force after.
+ */
+function switchJournal(db: Database.Database, mode: 'DELETE' | 'WAL'): string {
+  const timeout = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    return String(db.pragma(`journal_mode = ${mode}`, { simple: true })).toLowerCase();
+  } catch {
+    return String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
   }
 }
 
