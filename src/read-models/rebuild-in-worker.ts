@@ -3,14 +3,21 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { READ_FOR_PROJECTIONS_SQL, type ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
-import { buildIndexes, caseLoader, dropIndexes, KeyOrderWriter, type CaseFold } from './case-fold.js';
-import { FoldCache, type FoldOps } from './fold-cache.js';
+import { buildIndexes, dropIndexes, indexDdl, type CaseFold, type CaseTable } from './case-fold.js';
+import { FoldCache, type StashOps } from './fold-cache.js';
+import { RebuildStash, removeDbFiles, StashReader } from './rebuild-stash.js';
 import type { Projection } from './projection.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 
 export interface RebuildWorkerData {
   readonly logPath: string;
-  readonly readPath: string;
+  /** The rebuild's stash (rebuild-stash.ts): the worker reads the committed records of cases that come back. */
+  readonly stashPath: string;
+  /**
+   * Worker 0 fills the tables of these folds (indexes into `projections`) into a file of its own at
+   * `path` once `start` (Int32Array[0]) turns 1, builds their indexes there and says `filled`.
+   */
+  readonly fill: { readonly folds: readonly number[]; readonly path: string; readonly start: SharedArrayBuffer };
   /** The log's light read (READ_FOR_PROJECTIONS_SQL), passed so the worker need not load the store's module. */
   readonly sql: string;
   readonly projections: readonly string[];
@@ -31,14 +38,15 @@ export interface RebuildWorkerData {
   /** Int32Array[0]: the last batch the writer has applied (the worker stays at most maxAhead batches ahead). */
   readonly applied: SharedArrayBuffer;
   readonly maxAhead: number;
-  /** The writer tells here which batch is committed ({ committed: seq }): the worker may then read those cases back from the read DB. */
+  /** The writer tells here which batch is committed ({ committed: seq }): the worker may then read those cases back from the stash. */
   readonly acks: MessagePort;
 }
 
 export type FromWorker =
   /** `forwarded`: the writing thread's share of the batch's events, FORWARDED_CELLS cells each (position, stream, version, type, schema version, data as JSON). */
-  | { kind: 'batch'; seq: number; scanned: number; lastPosition: number; ops: FoldOps; forwarded: Array<string | number> }
+  | { kind: 'batch'; seq: number; scanned: number; lastPosition: number; ops: StashOps; forwarded: Array<string | number> }
   | { kind: 'done'; events: number; lastPosition: number; evictions: number }
+  | { kind: 'filled' }
   | { kind: 'fallback'; reason: string }
   | { kind: 'failed'; error: string };
 
@@ -52,7 +60,7 @@ type FoldProjection = Projection & { readonly fold: CaseFold<unknown> };
 /**
  * Whether a rebuild can fold in a worker thread: every projection is one of the service's case folds
  * (the worker finds them by name), the log is a file the worker can open, and the read DB is a WAL
- * file (the worker reads committed rows of cases that left its cache with its own connection).
+ * file (the stash and the worker's tables go beside it; its tables are filled outside the WAL).
  */
 export function workerRebuildPossible(db: Database.Database, chosen: readonly Projection[], source: ProjectionSource | null): chosen is readonly FoldProjection[] {
   if (!source || db.memory || chosen.length === 0) return false;
@@ -89,9 +97,10 @@ const MAX_AHEAD = 8;
 
 /**
  * A rebuild on two threads (or more): the worker (rebuild.worker.ts) reads the log and folds its
- * share of the cases; this thread, which owns the read DB, folds the rest (the events of those cases
- * come with the worker's batches), writes the row changes of both, commits now and then and tells
- * the worker which batch is committed. The caller has reset the projections and opened a
+ * share of the cases; this thread folds the rest (the events of those cases come with the worker's
+ * batches), writes the cases that leave either cache to the stash (rebuild-stash.ts), commits it now
+ * and then and tells the worker which batch is committed. At the end both threads fill the tables
+ * from the stash (worker 0 in a file of its own, copied in). The caller has reset the projections and opened a
  * transaction (BEGIN); on return it is still open. Resolves null when the worker cannot do it (an
  * event that needs an upcaster): the caller rolls back and rebuilds in-thread.
  */
@@ -106,10 +115,15 @@ export async function rebuildInWorker(
   const count = Math.max(1, Math.min(options.workers ?? 1, 8));
   const own = Math.max(0, Math.min(options.ownShare ?? (count === 1 ? DEFAULT_OWN_SHARE : 0), 900));
   for (const p of chosen) dropIndexes(db, p.fold.tables);
-  // The workers' own connections see the (empty, freshly set up) tables only once they are committed.
-  db.exec('COMMIT');
-  db.exec('BEGIN');
   const folds = chosen.map((p) => p.fold);
+  const stash = new RebuildStash(db.name, folds.length);
+  // At the end the tables are filled from the stash on both threads: worker 0 takes the folds with
+  // indexes (it builds them in its file, beside this thread's filling), this thread the others.
+  const workerFills = folds.flatMap((f, i) => (indexDdl(f.tables).length > 0 ? [i] : []));
+  const ownFills = folds.flatMap((_, i) => (workerFills.includes(i) ? [] : [i]));
+  const fill = { folds: workerFills, path: `${db.name}-rebuild-fill`, start: new SharedArrayBuffer(4) };
+  let filled = false;
+  let removing: Promise<void> | null = null;
   const types = options.types.filter((t) => folds.some((f) => f.eventTypes.has(t)));
   const inbox: Array<{ w: number; m: FromWorker }> = [];
   let wake: (() => void) | null = null;
@@ -121,7 +135,8 @@ export async function rebuildInWorker(
     const channel = new MessageChannel();
     const data: RebuildWorkerData = {
       logPath: source.path,
-      readPath: db.name,
+      stashPath: stash.path,
+      fill,
       sql: READ_FOR_PROJECTIONS_SQL,
       projections: chosen.map((p) => p.name),
       versions: Object.fromEntries(chosen.map((p) => [p.name, p.version])),
@@ -138,6 +153,7 @@ export async function rebuildInWorker(
     };
     const worker = startWorker(data, [channel.port2]);
     worker.on('message', (m: FromWorker) => {
+      if (m.kind === 'filled') filled = true;
       inbox.push({ w, m });
       wake?.();
     });
@@ -146,7 +162,7 @@ export async function rebuildInWorker(
       wake?.();
     });
     worker.on('exit', (code) => {
-      if (!done[w]) exited ??= new Error(`the rebuild worker exited (${code})`);
+      if (!done[w] || (w === 0 && fill.folds.length > 0 && !filled)) exited ??= new Error(`the rebuild worker exited (${code})`);
       wake?.();
     });
     return { worker, channel, seen: new Int32Array(applied), lastSeq: 0 };
@@ -171,20 +187,17 @@ export async function rebuildInWorker(
       if (lastSeq > 0) idle[0]! += performance.now() - t;
     }
   };
-  // Row changes wait for the next commit and are written then, in key order.
-  const writers = folds.map((f) => new KeyOrderWriter(db, f.tables));
-  const write = (ops: FoldOps) => {
-    for (const set of ops) for (let i = 0; i < writers.length; i++) writers[i]!.add(set[i]!);
-  };
+  // Records wait for the next commit of the stash and are written then, in case order.
+  const write = (ops: StashOps) => stash.add(ops);
   const flush = () => {
-    for (const w of writers) w.flush();
-    // This thread's cache may now read its cases back from the tables.
+    stash.flush();
+    // This thread's cache may now read its cases back from the stash.
     mine.committed(Number.MAX_SAFE_INTEGER);
   };
-  // This thread's share: its cache reads a case back through this connection once its rows are
-  // written (at the next commit: until then the cache keeps them).
-  const loaders = folds.map((f) => caseLoader(db, f.tables));
-  const mine = new FoldCache(folds, Math.max(1, Math.round((options.cacheCases * own) / 1000)), (i, caseId) => loaders[i]!(caseId), true);
+  // This thread's share: its cache reads a case back from the stash once its record is written (at
+  // the next commit: until then the cache keeps it).
+  const reader = new StashReader(stash.path, folds.length);
+  const mine = new FoldCache(folds, Math.max(1, Math.round((options.cacheCases * own) / 1000)), (caseId) => reader.load(caseId), true);
   const targetsOf = new Map<string, number[]>(types.map((t) => [t, folds.flatMap((f, i) => (f.eventTypes.has(t) ? [i] : []))]));
   const foldForwarded = (cells: ReadonlyArray<string | number>, seq: number) => {
     if (cells.length === 0) return;
@@ -225,6 +238,7 @@ export async function rebuildInWorker(
       const { w, m } = await next();
       if (m.kind === 'failed') throw new Error(`rebuild worker: ${m.error}`);
       if (m.kind === 'fallback') return null;
+      if (m.kind === 'filled') throw new Error('the rebuild worker filled tables before the end');
       if (ownLeft && w === 0 && (m.kind === 'done' || m.scanned === 0)) writeOwnLeft();
       if (m.kind === 'done') {
         done[w] = true;
@@ -241,8 +255,6 @@ export async function rebuildInWorker(
       if (w === 0) sinceCommit += m.scanned;
       if (sinceCommit >= options.eventsPerTransaction) {
         flush();
-        db.exec('COMMIT');
-        db.exec('BEGIN');
         sinceCommit = 0;
         for (const y of workers) y.channel.port1.postMessage({ committed: y.lastSeq });
       }
@@ -251,14 +263,79 @@ export async function rebuildInWorker(
       if (w === 0 && m.scanned > 0) options.onBatch?.(m.lastPosition, (events += m.scanned));
     }
     evictions += mine.evictions;
+    // Every case is in the stash now: both threads fill tables from it, each table once, in case order.
     flush();
-    buildIndexes(db, chosen.flatMap((p) => p.fold.tables));
+    const start = new Int32Array(fill.start);
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+    // Nothing else reads the read DB before the rebuild ends: the tables are filled with a rollback
+    // journal (pages the file did not have are not journaled) instead of through the WAL, where
+    // every page is written twice (the WAL, then the checkpoint). ATTACH and DETACH (copyFilled)
+    // cannot run inside a transaction either: what is written is committed (the versions are not yet).
+    db.exec('COMMIT');
+    const journal = switchJournal(db, 'DELETE');
+    try {
+      db.exec('BEGIN');
+      reader.fill(db, folds, ownFills);
+      buildIndexes(db, ownFills.flatMap((i) => folds[i]!.tables));
+      db.exec('COMMIT');
+      if (workerFills.length > 0) {
+        const { m } = await next();
+        if (m.kind === 'failed') throw new Error(`rebuild worker: ${m.error}`);
+        if (m.kind !== 'filled') throw new Error(`the rebuild worker sent ${m.kind} instead of filled`);
+        reader.close();
+        removing = stash.close();
+        copyFilled(db, fill.path, workerFills.flatMap((i) => folds[i]!.tables));
+      }
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      if (journal === 'delete') switchJournal(db, 'WAL');
+      db.exec('BEGIN');
+    }
     return { events, lastPosition, evictions, workers: workers.length };
   } finally {
     for (const x of workers) {
       x.channel.port1.close();
       await x.worker.terminate();
     }
+    if (reader.open) reader.close();
+    await (removing ?? stash.close());
+    removeDbFiles(fill.path);
+  }
+}
+
+/**
+ * Switches the read DB's journal mode if SQLite can have the file to itself (no other connection,
+ * e.g. a CLI rebuild beside the running service): else it stays as it is, at once (no busy wait).
+ * Returns the mode in force after.
+ */
+function switchJournal(db: Database.Database, mode: 'DELETE' | 'WAL'): string {
+  const timeout = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    return String(db.pragma(`journal_mode = ${mode}`, { simple: true })).toLowerCase();
+  } catch {
+    return String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+/**
+ * The tables (and their indexes) the worker filled in its own file, copied into the read DB (no
+ * transaction open). The tables here are empty and get the same indexes first, so SQLite copies the
+ * records as they are (its transfer optimisation: no decoding, no sorting, no index build).
+ */
+function copyFilled(db: Database.Database, path: string, tables: readonly CaseTable[]): void {
+  db.prepare('ATTACH DATABASE ? AS rebuild_fill').run(path);
+  try {
+    db.exec('BEGIN');
+    for (const ix of indexDdl(tables)) db.exec(ix);
+    for (const t of tables) db.exec(`INSERT INTO main.${t.name} SELECT * FROM rebuild_fill.${t.name}`);
+    db.exec('COMMIT');
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.exec('DETACH DATABASE rebuild_fill');
   }
 }
 

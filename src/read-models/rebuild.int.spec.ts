@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKommun } from '../demo/kommun-generator.js';
@@ -47,6 +47,8 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
   let smallCache: { events: number; evictions: number };
   let workerDbs: Database.Database[] = [];
   let inWorkers: Array<{ events: number; evictions: number; workers: number }> = [];
+  let portalOnlyDb: Database.Database;
+  let besideDb: Database.Database;
   let events = 0;
 
   beforeAll(async () => {
@@ -83,10 +85,20 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
       workerDbs.push(db);
       inWorkers.push(await new ProjectionRunner(store, db, ALL_PROJECTIONS).rebuild(CASE_FOLDS.map((p) => p.name), undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000, workers }));
     }
+    // One fold without indexes: this thread fills all its tables, the worker none.
+    portalOnlyDb = openReadDb(join(dir, 'read-portal.sqlite'));
+    await new ProjectionRunner(store, portalOnlyDb, ALL_PROJECTIONS).rebuild(['portal'], undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000 });
+    // Another connection has the read DB open meanwhile (a CLI rebuild beside the service): the
+    // tables are then filled through the WAL.
+    besideDb = openReadDb(join(dir, 'read-portal.sqlite'));
+    besideDb.prepare('SELECT COUNT(*) FROM portal_cases').get();
+    await new ProjectionRunner(store, portalOnlyDb, ALL_PROJECTIONS).rebuild(['portal', 'case-directory'], undefined, { cacheCases: 50, batchSize: 700, eventsPerTransaction: 5000 });
   }, 180_000);
 
   afterAll(async () => {
     for (const db of workerDbs) db.close();
+    besideDb?.close();
+    portalOnlyDb?.close();
     liveDb?.close();
     rebuiltDb?.close();
     smallCacheDb?.close();
@@ -126,5 +138,21 @@ describe('read models: a rebuild from scratch equals the models kept live', () =
     const rebuilt = projection.dump!(workerDbs[workers - 1]!);
     expect(firstDifference(live, rebuilt)).toBeNull();
     expect(digest(rebuilt)).toBe(digest(live));
+  });
+
+  it('given rebuilds in fold workers, then the read DBs are WAL files again, with every index and no rebuild files left beside them', () => {
+    const indexes = (db: Database.Database) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    for (const db of [...workerDbs, portalOnlyDb]) expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    for (const db of workerDbs) expect(indexes(db)).toEqual(indexes(liveDb));
+    expect(readdirSync(dir).filter((f) => f.includes('-rebuild'))).toEqual([]);
+  });
+
+  it('given a rebuild in a fold worker while another connection has the read DB open, then it is identical to live and the DB stays a WAL file', () => {
+    for (const name of ['portal', 'case-directory']) {
+      const projection = ALL_PROJECTIONS.find((p) => p.name === name)!;
+      expect(digest(projection.dump!(portalOnlyDb))).toBe(digest(projection.dump!(liveDb)));
+      expect(digest(projection.dump!(besideDb))).toBe(digest(projection.dump!(liveDb)));
+    }
+    expect(besideDb.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 });

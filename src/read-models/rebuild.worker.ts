@@ -10,9 +10,10 @@ import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import type { ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
 import { loadZstd } from '../event-store/sqlite/zstd.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
-import { caseLoader, type CaseFold, type Row } from './case-fold.js';
+import { buildIndexes, type CaseFold } from './case-fold.js';
 import { FoldCache, ownerOf, shareOf } from './fold-cache.js';
 import type { FromWorker, RebuildWorkerData } from './rebuild-in-worker.js';
+import { removeDbFiles, StashReader } from './rebuild-stash.js';
 
 const data = workerData as RebuildWorkerData;
 const acks = data.acks as MessagePort;
@@ -34,9 +35,8 @@ function main(): void {
   const log = new Database(data.logPath, { readonly: true, fileMustExist: true });
   loadZstd(log);
   const read = log.prepare<[{ from: number; types: string; limit: number }], ProjectionRow>(data.sql).raw();
-  let readDb: Database.Database | null = null;
-  const loaders: Array<(caseId: string) => Row[][]> = [];
-  const load = (i: number, caseId: string) => (loaders[i] ??= caseLoader((readDb ??= new Database(data.readPath, { readonly: true, fileMustExist: true })), folds[i]!.tables))(caseId);
+  let stash: StashReader | null = null;
+  const load = (caseId: string) => (stash ??= new StashReader(data.stashPath, folds.length)).load(caseId);
   const cache = new FoldCache(folds, data.cacheCases, load, true);
   const typesJson = JSON.stringify(data.types);
   // Which folds each type goes to.
@@ -122,7 +122,37 @@ function main(): void {
   }
   post({ kind: 'done', events, lastPosition: position, evictions: cache.evictions });
   log.close();
-  (readDb as Database.Database | null)?.close();
+  if (index === 0 && data.fill.folds.length > 0) {
+    // Once the writer has committed the last records: this thread's part of the tables.
+    const start = new Int32Array(data.fill.start);
+    while (Atomics.load(start, 0) === 0) Atomics.wait(start, 0, 0, 1000);
+    stash ??= new StashReader(data.stashPath, folds.length);
+    fillTables(stash, folds, data.fill.folds, data.fill.path);
+  }
+  // Closed before saying so: the writer removes the stash next.
+  (stash as StashReader | null)?.close();
+  if (index === 0 && data.fill.folds.length > 0) post({ kind: 'filled' });
+}
+
+/**
+ * The folds' tables filled from the stash into a new file (no journal: it is thrown away unless
+ * complete) and their indexes built there; the writer copies them into the read DB as they are.
+ */
+function fillTables(stash: StashReader, folds: readonly CaseFold<unknown>[], which: readonly number[], path: string): void {
+  removeDbFiles(path);
+  const out = new Database(path);
+  try {
+    out.pragma('journal_mode = OFF');
+    out.pragma('synchronous = OFF');
+    const tables = which.flatMap((i) => folds[i]!.tables);
+    for (const t of tables) out.exec(t.ddl);
+    out.exec('BEGIN');
+    stash.fill(out, folds, which);
+    buildIndexes(out, tables);
+    out.exec('COMMIT');
+  } finally {
+    out.close();
+  }
 }
 
 try {
