@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { tempStoreFiles } from '../../../test/support/temp-store.js';
 import type { NewEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -23,17 +22,10 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('WAL checkpoints in a thread of their own', () => {
-  let dir: string;
-  let path: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bistand-checkpoint-'));
-    path = join(dir, 'events.sqlite');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const files = tempStoreFiles('bistand-checkpoint-');
 
   it('given appends, then the thread copies the WAL into the database while the writer only commits, and closing leaves no WAL', async () => {
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(files.path);
     // No thread until something is written (a store that only reads needs none).
     expect(store.stats().checkpoints).toMatchObject({ running: false, checkpoints: 0 });
     // The writer's own automatic checkpoint is only a backstop far above what these appends write.
@@ -43,14 +35,14 @@ describe('WAL checkpoints in a thread of their own', () => {
     expect(store.stats().checkpoints).toMatchObject({ running: true, lastError: null });
     expect(await store.readStream('case-19-24')).toHaveLength(1);
     await store.close();
-    expect(existsSync(`${path}-wal`)).toBe(false);
-    const again = new SqliteEventStore(path, undefined, { checkpoints: 'inline' });
+    expect(existsSync(`${files.path}-wal`)).toBe(false);
+    const again = new SqliteEventStore(files.path, undefined, { checkpoints: 'inline' });
     expect(await again.lastPosition()).toBe(500);
     await again.close();
   });
 
   it('inline: SQLite checkpoints inside COMMIT as by default, and no thread runs', async () => {
-    const store = new SqliteEventStore(path, undefined, { checkpoints: 'inline' });
+    const store = new SqliteEventStore(files.path, undefined, { checkpoints: 'inline' });
     expect(store.rawDatabase().pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(store.stats().checkpoints).toBeNull();
     await store.close();

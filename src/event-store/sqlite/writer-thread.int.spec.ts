@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempStoreFiles } from '../../../test/support/temp-store.js';
 import { ConcurrencyError, IdempotencyConflictError, StoreDamagedError, type NewEvent } from '../event-store.port.js';
 import { eventStoreContract } from '../testing/event-store.contract.js';
-import { UpcasterRegistry } from '../upcasters.js';
 import { decodeGroup, encodeGroup, fromWireError, toWireError, toWireEvent } from './group-writer.js';
 import { isDamageError, SqliteEventStore } from './sqlite-event-store.js';
 
@@ -43,27 +43,18 @@ const ev = (data: unknown = {}, id = randomUUID()): NewEvent => ({
 });
 
 describe('the writer thread', () => {
-  let dir: string;
-  let path: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bistand-writer-'));
-    path = join(dir, 'events.sqlite');
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const files = tempStoreFiles('bistand-writer-');
 
   it('writes when asked to for a file store; an in-memory store and the default write inline', async () => {
-    const store = new SqliteEventStore(path, undefined, WORKER);
+    const store = new SqliteEventStore(files.path, undefined, WORKER);
     const memory = new SqliteEventStore(':memory:', undefined, WORKER);
-    const plain = new SqliteEventStore(join(dir, 'plain.sqlite'));
+    const plain = new SqliteEventStore(join(files.dir, 'plain.sqlite'));
     expect([store.writer, memory.writer, plain.writer]).toEqual(['worker', 'inline', 'inline']);
     await Promise.all([store.close(), memory.close(), plain.close()]);
   });
 
   it('keeps the order of one process\'s appends across groups, and answers each caller with its own outcome', async () => {
-    const store = new SqliteEventStore(path, undefined, WORKER);
+    const store = new SqliteEventStore(files.path, undefined, WORKER);
     try {
       const taken = await store.append('taken', [ev()], { expectedVersion: 'no_stream' });
       const used = ev();
@@ -97,7 +88,7 @@ describe('the writer thread', () => {
 
   it('tells live subscribers after each commit, and carries the verified head on, as the inline writer does', async () => {
     // Polling far apart: only the store's own notice after a commit can deliver in time.
-    const store = new SqliteEventStore(path, undefined, { ...WORKER, pollIntervalMs: 600_000 });
+    const store = new SqliteEventStore(files.path, undefined, { ...WORKER, pollIntervalMs: 600_000 });
     try {
       await store.append('s', [ev()], { expectedVersion: 'no_stream' });
       await store.readStream('s', { verify: true });
@@ -125,18 +116,18 @@ describe('the writer thread', () => {
   });
 
   it('a damaged page found by the writer thread makes the whole store refuse', async () => {
-    const first = new SqliteEventStore(path, undefined, WORKER);
+    const first = new SqliteEventStore(files.path, undefined, WORKER);
     for (let i = 0; i < 5; i++) await first.append(`s-${i}`, [ev({ text: 'x'.repeat(200) })], { expectedVersion: 'no_stream' });
     await first.close();
-    const db = new Database(path, { readonly: true });
+    const db = new Database(files.path, { readonly: true });
     const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = 'streams'").all() as Array<{ pageno: number }>).map((r) => r.pageno);
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.close();
-    const fd = openSync(path, 'r+');
+    const fd = openSync(files.path, 'r+');
     for (const p of pages) writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (p - 1) * pageSize);
     closeSync(fd);
 
-    const store = new SqliteEventStore(path, undefined, WORKER);
+    const store = new SqliteEventStore(files.path, undefined, WORKER);
     try {
       const error = await store.append('s-new', [ev()], { expectedVersion: 'no_stream' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreDamagedError);

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempStoreFiles } from '../../../test/support/temp-store.js';
 import { chainHash } from '../chain.js';
 import { ChainBrokenError, type NewEvent, type RecordedEvent } from '../event-store.port.js';
 import { scanChains } from './chain-scan.js';
@@ -32,18 +31,11 @@ const decision = (month: string, amount: number): NewEvent => ({
 const withoutPosition = (events: RecordedEvent[]) => events.map(({ globalPosition: _, ...e }) => e);
 
 describe('events packed with zstd below the hash chain', () => {
-  let dir: string;
-  let path: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bistand-zstd-'));
-    path = join(dir, 'events.sqlite');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const files = tempStoreFiles('bistand-zstd-');
 
   /** The stored columns as they are in the file, on a connection of our own. */
   const stored = (stream: string) => {
-    const db = new Database(path, { readonly: true });
+    const db = new Database(files.path, { readonly: true });
     try {
       return db.prepare<[string], { version: number; data: unknown; metadata: unknown; hash: string }>('SELECT version, data, metadata, hash FROM events WHERE stream = ? ORDER BY version').all(stream);
     } finally {
@@ -51,14 +43,14 @@ describe('events packed with zstd below the hash chain', () => {
     }
   };
   const behindTheBack = (sql: string, ...params: unknown[]) => {
-    const db = new Database(path);
+    const db = new Database(files.path);
     loadZstd(db);
     db.prepare(sql).run(...params);
     db.close();
   };
 
   it('given a new store, when events are appended, then data and metadata are stored packed with the file\'s dictionary, hashes as their 32 bytes, and all read back as written, hashed as before', async () => {
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(files.path);
     const events = [decision('2026-12', 1_002_000), decision('2027-01', 998_000)];
     try {
       expect(store.dictionaryId).toBe(EVENTS_DICTIONARY.id);
@@ -82,13 +74,13 @@ describe('events packed with zstd below the hash chain', () => {
       expect(row.hash).toBeInstanceOf(Buffer);
       expect((row.hash as unknown as Buffer).length).toBe(32);
     }
-    const db = new Database(path, { readonly: true });
+    const db = new Database(files.path, { readonly: true });
     expect(db.prepare('SELECT id, sha256, length(dict) AS size FROM zstd_dictionaries').all()).toEqual([{ id: EVENTS_DICTIONARY.id, sha256: EVENTS_DICTIONARY.sha256, size: 65_536 }]);
     db.close();
   });
 
   it('given the writer thread, when events are appended, then they are packed the same way', async () => {
-    const store = new SqliteEventStore(path, undefined, { writer: 'worker' });
+    const store = new SqliteEventStore(files.path, undefined, { writer: 'worker' });
     const events = [decision('2026-12', 1_002_000)];
     try {
       await store.append('case-w', events, { expectedVersion: 'no_stream' });
@@ -100,14 +92,14 @@ describe('events packed with zstd below the hash chain', () => {
   });
 
   it('given a file of text rows (written without the extension), when it is opened with it, then old and new rows read alike and every chain holds', async () => {
-    const old = new SqliteEventStore(path, undefined, { zstdExtension: null });
+    const old = new SqliteEventStore(files.path, undefined, { zstdExtension: null });
     const before = [decision('2026-11', 1_000_000), decision('2026-12', 1_002_000)];
     await old.append('case-m', before, { expectedVersion: 'no_stream' });
     expect(old.dictionaryId).toBeNull();
     await old.close();
     expect(stored('case-m').map((r) => typeof r.data)).toEqual(['string', 'string']);
 
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(files.path);
     const after = [decision('2027-01', 998_000)];
     try {
       await store.append('case-m', after, { expectedVersion: 2 });
@@ -120,14 +112,14 @@ describe('events packed with zstd below the hash chain', () => {
     }
     expect(stored('case-m').map((r) => (r.data instanceof Buffer ? 'packed' : 'text'))).toEqual(['text', 'text', 'packed']);
     expect(stored('case-m').map((r) => typeof r.hash)).toEqual(['string', 'string', 'object']);
-    const db = new Database(path, { readonly: true });
+    const db = new Database(files.path, { readonly: true });
     loadZstd(db);
     expect(scanChains(db)).toMatchObject({ events: 3, broken: [] });
     db.close();
   });
 
   it('given packed rows changed behind the store\'s back, then each is a broken link: content rewritten as text, a byte of the packed value flipped, another event\'s packed value', async () => {
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(files.path);
     for (const s of ['case-a', 'case-b', 'case-c', 'case-d']) await store.append(s, [decision('2026-11', 1_000_000), decision('2026-12', 1_002_000)], { expectedVersion: 'no_stream' });
     await store.close();
     behindTheBack("UPDATE events SET data = replace(zstd_text(data), '1002000', '1902000') WHERE stream = 'case-a' AND version = 2");
@@ -137,7 +129,7 @@ describe('events packed with zstd below the hash chain', () => {
     behindTheBack("UPDATE events SET hash = hash_text(hash) WHERE stream = 'case-d' AND version = 1");
     expect(stored('case-b')[1]!.data).toBeInstanceOf(Buffer);
 
-    const s = new SqliteEventStore(path);
+    const s = new SqliteEventStore(files.path);
     try {
       for (const [stream, version] of [['case-a', 2], ['case-b', 2], ['case-c', 1]] as const) {
         const error = await s.readStream(stream, { verify: true }).catch((e: unknown) => e);
@@ -148,7 +140,7 @@ describe('events packed with zstd below the hash chain', () => {
     } finally {
       await s.close();
     }
-    const db = new Database(path, { readonly: true });
+    const db = new Database(files.path, { readonly: true });
     loadZstd(db);
     expect(scanChains(db).broken.map((b) => [b.stream, b.firstBroken?.version])).toEqual([
       ['case-a', 2],
@@ -159,15 +151,15 @@ describe('events packed with zstd below the hash chain', () => {
   });
 
   it('given a file with packed rows, when the extension cannot be loaded, then the store refuses to open it and says why', async () => {
-    const store = new SqliteEventStore(path);
+    const store = new SqliteEventStore(files.path);
     await store.append('case-a', [decision('2026-12', 1_002_000)], { expectedVersion: 'no_stream' });
     await store.close();
-    expect(() => new SqliteEventStore(path, undefined, { zstdExtension: join(dir, 'missing.so') })).toThrow(/holds zstd-compressed events \(dictionaries 1\) but the zstd extension did not load \(.*missing\.so/);
-    expect(() => new SqliteEventStore(path, undefined, { zstdExtension: null })).toThrow(/holds zstd-compressed events/);
+    expect(() => new SqliteEventStore(files.path, undefined, { zstdExtension: join(files.dir, 'missing.so') })).toThrow(/holds zstd-compressed events \(dictionaries 1\) but the zstd extension did not load \(.*missing\.so/);
+    expect(() => new SqliteEventStore(files.path, undefined, { zstdExtension: null })).toThrow(/holds zstd-compressed events/);
   });
 
   it('given no extension and a file of text rows, when events are appended, then the store works as before, uncompressed', async () => {
-    const store = new SqliteEventStore(path, undefined, { zstdExtension: join(dir, 'missing.so') });
+    const store = new SqliteEventStore(files.path, undefined, { zstdExtension: join(files.dir, 'missing.so') });
     const events = [decision('2026-12', 1_002_000)];
     try {
       expect(store.dictionaryId).toBeNull();
