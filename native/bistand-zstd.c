@@ -102,32 +102,33 @@ static char *read_dict(sqlite3_context *ctx, int id, void **out, int *size) {
   return error;
 }
 
+/* Dictionary id of this file made ready by make; a message for sqlite3_free when it cannot be. */
+static char *make_dict(sqlite3_context *ctx, int id, void *(*make)(const void *, size_t), void **out) {
+  void *bytes;
+  int size;
+  char *error = read_dict(ctx, id, &bytes, &size);
+  if (error) return error;
+  *out = make(bytes, (size_t)size);
+  sqlite3_free(bytes);
+  return *out ? 0 : sqlite3_mprintf("zstd dictionary %d is not a dictionary zstd can use", id);
+}
+
+static void *make_cdict(const void *bytes, size_t size) { return ZSTD_createCDict(bytes, size, LEVEL); }
+static void *make_ddict(const void *bytes, size_t size) { return ZSTD_createDDict(bytes, size); }
+
+/* The connection's prepared dictionaries, made on first use. */
 static char *get_cdict(sqlite3_context *ctx, Conn *c, int id, ZSTD_CDict **out) {
-  if (!c->cdict[id]) {
-    void *bytes;
-    int size;
-    char *error = read_dict(ctx, id, &bytes, &size);
-    if (error) return error;
-    c->cdict[id] = ZSTD_createCDict(bytes, size, LEVEL);
-    sqlite3_free(bytes);
-    if (!c->cdict[id]) return sqlite3_mprintf("zstd dictionary %d is not a dictionary zstd can use", id);
-  }
-  *out = c->cdict[id];
-  return 0;
+  void *made = c->cdict[id];
+  char *error = made ? 0 : make_dict(ctx, id, make_cdict, &made);
+  if (!error) *out = c->cdict[id] = made;
+  return error;
 }
 
 static char *get_ddict(sqlite3_context *ctx, Conn *c, int id, ZSTD_DDict **out) {
-  if (!c->ddict[id]) {
-    void *bytes;
-    int size;
-    char *error = read_dict(ctx, id, &bytes, &size);
-    if (error) return error;
-    c->ddict[id] = ZSTD_createDDict(bytes, size);
-    sqlite3_free(bytes);
-    if (!c->ddict[id]) return sqlite3_mprintf("zstd dictionary %d is not a dictionary zstd can use", id);
-  }
-  *out = c->ddict[id];
-  return 0;
+  void *made = c->ddict[id];
+  char *error = made ? 0 : make_dict(ctx, id, make_ddict, &made);
+  if (!error) *out = c->ddict[id] = made;
+  return error;
 }
 
 static void zstd_pack(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
