@@ -124,9 +124,9 @@ export class FoldCache {
     return written;
   }
 
-  /** The cases still here, in case order. */
+  /** The cases still here (the stash puts records in case order when it writes them). */
   remaining(): string[] {
-    return [...this.cache.keys()].sort();
+    return [...this.cache.keys()];
   }
 
   /** Writes a case out and forgets it (the rebuild's end). */
@@ -153,6 +153,11 @@ export class FoldCache {
     if (this.keepUntilCommitted) this.pending.set(caseId, { seq, record });
     this.written.add(caseId);
   }
+}
+
+/** An event as the rebuild's log read hands it over (position, stream, version, type, schema version, data as JSON), for the folds. */
+export function rebuildEvent(position: number, stream: string, version: number, type: string, schemaVersion: number, json: string): ProjectionEvent {
+  return { globalPosition: position, stream, version, type, schemaVersion, data: JSON.parse(json) } as unknown as ProjectionEvent;
 }
 
 function bitCount(n: number): number {

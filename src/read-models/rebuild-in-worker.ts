@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import { READ_FOR_PROJECTIONS_SQL, type ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { buildIndexes, dropIndexes, indexDdl, type CaseFold, type CaseTable } from './case-fold.js';
-import { FoldCache, type StashOps } from './fold-cache.js';
+import { FoldCache, rebuildEvent, type StashOps } from './fold-cache.js';
 import { RebuildStash, removeDbFiles, StashReader } from './rebuild-stash.js';
 import type { Projection } from './projection.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
@@ -205,7 +204,7 @@ export async function rebuildInWorker(
     for (let k = 0; k < cells.length; k += FORWARDED_CELLS) {
       const stream = cells[k + 1] as string;
       const type = cells[k + 3] as string;
-      const e = { globalPosition: cells[k], stream, version: cells[k + 2], type, schemaVersion: cells[k + 4], data: JSON.parse(cells[k + 5] as string) } as unknown as ProjectionEvent;
+      const e = rebuildEvent(cells[k] as number, stream, cells[k + 2] as number, type, cells[k + 4] as number, cells[k + 5] as string);
       mine.apply(stream.slice(CASE_PREFIX.length), e, targetsOf.get(type)!, ops, seq);
     }
     write(ops);
@@ -217,8 +216,8 @@ export async function rebuildInWorker(
     write(ops);
     return true;
   };
-  // Once worker 0 has read the whole log this thread's cases are complete: their rows are written
-  // (in case order) while the workers turn theirs into rows.
+  // Once worker 0 has read the whole log this thread's cases are complete: they go to the stash
+  // while the workers turn theirs into records.
   let ownLeft = true;
   const writeOwnLeft = () => {
     ownLeft = false;

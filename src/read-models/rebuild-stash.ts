@@ -72,10 +72,7 @@ export class StashReader {
   private readonly db: Database.Database;
   private readonly get: Database.Statement<[string], StashRecord>;
 
-  constructor(
-    path: string,
-    private readonly folds: number,
-  ) {
+  constructor(path: string, folds: number) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     const columns = Array.from({ length: folds }, (_, i) => `f${i}`);
     this.get = this.db.prepare<[string], StashRecord>(`SELECT ${columns.join(', ')} FROM rebuild_stash WHERE case_id = ?`).raw();

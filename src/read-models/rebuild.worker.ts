@@ -6,12 +6,11 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { ProjectionEvent } from '../event-store/event-store.port.js';
 import type { ProjectionRow } from '../event-store/sqlite/sqlite-event-store.js';
 import { loadZstd } from '../event-store/sqlite/zstd.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { buildIndexes, type CaseFold } from './case-fold.js';
-import { FoldCache, ownerOf, shareOf } from './fold-cache.js';
+import { FoldCache, ownerOf, rebuildEvent, shareOf } from './fold-cache.js';
 import type { FromWorker, RebuildWorkerData } from './rebuild-in-worker.js';
 import { removeDbFiles, StashReader } from './rebuild-stash.js';
 
@@ -103,15 +102,14 @@ function main(): void {
         if (owner === -1 && forwards) forwarded.push(pos, stream, version, type, schemaVersion, json);
         continue;
       }
-      const e = { globalPosition: pos, stream, version, type, schemaVersion, data: JSON.parse(json) } as unknown as ProjectionEvent;
-      cache.apply(stream.slice(CASE_PREFIX.length), e, targets, ops, seq);
+      cache.apply(stream.slice(CASE_PREFIX.length), rebuildEvent(pos, stream, version, type, schemaVersion, json), targets, ops, seq);
     }
     events += rows.length;
     position = rows[rows.length - 1]![0];
     post({ kind: 'batch', seq, scanned: rows.length, lastPosition: position, ops, forwarded });
     if (owners && seq % 4 === 0) rebalance();
   }
-  // The rest, in case order (rows go to the end of each table's B-tree), in slices.
+  // The rest, in slices (bounded messages).
   const left = cache.remaining();
   for (let from = 0; from < left.length; from += 2000) {
     waitForWriter();
