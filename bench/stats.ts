@@ -35,11 +35,22 @@ export function timeCalls(n: number, warmup: number, fn: (i: number) => void): n
   return out;
 }
 
-/** Times the async `fn` `n` times after `warmup` untimed calls, one at a time; milliseconds per call. */
-export async function timeAsync(n: number, warmup: number, fn: () => Promise<unknown>): Promise<number[]> {
+/** A turn of the event loop: what is queued on it (I/O, timers, V8's tasks) runs first. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Times the async `fn` `n` times after `warmup` untimed calls, one at a time; milliseconds per call.
+ * Each call starts on a turn of the event loop of its own, as a request to the service does, so
+ * what V8 does between requests happens between calls here too: once the young generation is
+ * nearly full it collects it in a task on the loop. With `backToBack`, each call starts right when
+ * the previous one's promise settles, in the same turn: no task runs, and every collection falls
+ * inside a call, when the allocation that finds the young generation full makes it.
+ */
+export async function timeAsync(n: number, warmup: number, fn: () => Promise<unknown>, { backToBack = false } = {}): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (!backToBack) await nextTurn();
     const t0 = process.hrtime.bigint();
     await fn();
     out.push(Number(process.hrtime.bigint() - t0) / 1e6);
