@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { CheckpointStore } from '../event-store/checkpointed-subscription.js';
 import type { EventStore, LiveSubscription, ProjectionEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { ProjectionSource } from '../event-store/sqlite/sqlite-event-store.js';
+import type { Projection } from './projection.js';
+import { rebuildInWorker, workerRebuildPossible } from './rebuild-in-worker.js';
 
 /** Cases per projection a rebuild worker keeps folded (see the call for the measurements). */
 const WORKER_CACHE_CASES = 3_000;
@@ -15,8 +17,6 @@ const IN_THREAD_CACHE_KIB = 128 * 1024;
  * (`bench/rebuild-child.ts`): peak RSS 910–995 MB with 128 MiB, 809–842 with 32, at the same speed.
  */
 const WORKER_CACHE_KIB = 32 * 1024;
-import type { Projection } from './projection.js';
-import { rebuildInWorker, workerRebuildPossible } from './rebuild-in-worker.js';
 
 export interface RebuildProgress {
   readonly projection: string;
