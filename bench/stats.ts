@@ -36,7 +36,7 @@ export function timeCalls(n: number, warmup: number, fn: (i: number) => void): n
 }
 
 /** A turn of the event loop: what is queued on it (I/O, timers, V8's tasks) runs first. */
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Times the async `fn` `n` times after `warmup` untimed calls, one at a time; milliseconds per call.

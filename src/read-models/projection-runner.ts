@@ -130,13 +130,13 @@ export class ProjectionRunner {
     for (const p of chosen) this.reset(p);
     const forget = this.db.prepare('DELETE FROM projection_versions WHERE name = ?');
     for (const p of chosen) forget.run(p.name);
-    // The read DB is disposable: during a rebuild it is not fsynced at all (a crash means rebuild again),
-    // and a larger page cache keeps the tables' B-trees and the index builds in memory.
+    // The read DB is disposable: during a rebuild it is not fsynced at all (a crash means rebuild again).
     const synchronous = this.db.pragma('synchronous', { simple: true });
     const cacheSize = this.db.pragma('cache_size', { simple: true });
     this.db.pragma('synchronous = OFF');
+    // Its page cache is sized per path below: the worker's writes the tables once at the end, this
+    // thread's as it folds (a larger cache keeps their B-trees and index builds in memory).
     const pageCache = (kib: number) => this.db.pragma(`cache_size = ${-(options.cacheKib ?? kib)}`);
-    pageCache(IN_THREAD_CACHE_KIB);
     const last = await this.store.lastPosition();
     // Only the types the projections read, and only the fields a projection sees, when each names its types.
     const types = chosen.every((p) => p.eventTypes) ? [...new Set(chosen.flatMap((p) => [...p.eventTypes!]))] : null;
@@ -179,7 +179,6 @@ export class ProjectionRunner {
         if (done) return await finishRebuild(done.lastPosition, done.events, done.evictions, done.workers);
         // The worker met what it cannot fold (an event that needs an upcaster): start again in this thread.
         this.db.exec('ROLLBACK');
-        pageCache(IN_THREAD_CACHE_KIB);
         for (const p of chosen) this.reset(p);
         for (const p of chosen) forget.run(p.name);
       } catch (error) {
@@ -188,6 +187,7 @@ export class ProjectionRunner {
         throw error;
       }
     }
+    pageCache(IN_THREAD_CACHE_KIB);
     const sessions = chosen.map((p) => p.rebuild?.(this.db, { cacheCases: options.cacheCases }) ?? { apply: (events: readonly ProjectionEvent[]) => p.apply(this.db, events as readonly RecordedEvent[]), finish: () => undefined });
     let position = 0;
     let events = 0;
